@@ -1,0 +1,19 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vitest/config";
+
+// The bundle is served by Django: hashed files + a manifest the `designer_assets` tag reads.
+export default defineConfig({
+  plugins: [react()],
+  base: "./",
+  build: {
+    outDir: "../../static/designer",
+    emptyOutDir: true,
+    manifest: true,
+    sourcemap: false,
+    rollupOptions: { input: "src/main.tsx" },
+  },
+  test: {
+    include: ["src/**/*.test.ts"],
+    environment: "node",
+  },
+});
