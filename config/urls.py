@@ -6,10 +6,10 @@ from importlib.util import find_spec
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from config.views import ApiRootApi, HealthApi, home
+from config.views import ApiNotFoundApi, ApiRootApi, HealthApi, home
 
 
 def _optional(module: str) -> list[URLPattern | URLResolver]:
@@ -25,6 +25,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", ApiRootApi.as_view(), name="api-root"),
     *_optional("workflows.api.urls"),
     *_optional("approvals.api.urls"),
+    re_path(r"^.*$", ApiNotFoundApi.as_view(), name="not-found"),
 ]
 
 urlpatterns = [

@@ -6,8 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -46,12 +48,26 @@ class ApiRootApi(APIView):
         return Response(links)
 
 
+class ApiNotFoundApi(APIView):
+    """Any unknown path under /api/: a 404 in the API's error format, not an HTML page."""
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        raise NotFound("There is no API endpoint at this address.")
+
+    post = put = patch = delete = get
+
+
 class HealthApi(APIView):
     """Report the database, broker, channel layer and workers: 200 when all answer, else 503."""
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(summary="Health of every component")
+    @extend_schema(
+        summary="Health of every component",
+        responses={200: OpenApiTypes.OBJECT, 503: OpenApiTypes.OBJECT},
+        auth=[],
+    )
     def get(self, request: Request) -> Response:
         report = health_report()
         if not (request.user.is_authenticated and request.user.is_staff):

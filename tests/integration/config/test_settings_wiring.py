@@ -1,0 +1,29 @@
+"""Settings that only work when spelled right reach the libraries that read them."""
+
+from django.conf import settings
+
+from config.celery import app
+
+
+def test_celery_reads_the_reliability_settings_from_django() -> None:
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+    assert app.conf.broker_url == settings.REDIS_URL
+
+
+def test_celery_keeps_database_connections_between_tasks() -> None:
+    # Read by Celery's Django fix-up under this exact name; a typo would close the
+    # connection around every task and halve throughput.
+    assert app.conf.get("CELERY_DB_REUSE_MAX") == settings.CELERY_DB_REUSE_MAX
+    assert settings.CELERY_DB_REUSE_MAX > 0
+
+
+def test_distributed_mode_uses_redis_for_channels() -> None:
+    assert settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+
+
+def test_postgres_connections_are_persistent_and_health_checked() -> None:
+    database = settings.DATABASES["default"]
+    assert database["CONN_MAX_AGE"] > 0
+    assert database["CONN_HEALTH_CHECKS"] is True
