@@ -16,7 +16,13 @@ stamp=".venv/.flowdesk-installed-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "==> Installing Python packages"
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".[dev]"
+  # Install the dependencies pyproject.toml declares (the app itself runs from the checkout).
+  .venv/bin/python - <<'PY' > .venv/requirements.txt
+import tomllib
+project = tomllib.load(open("pyproject.toml", "rb"))["project"]
+print("\n".join(project["dependencies"] + project["optional-dependencies"]["dev"]))
+PY
+  .venv/bin/python -m pip install --quiet -r .venv/requirements.txt
   rm -f .venv/.flowdesk-installed-*
   touch "$stamp"
 fi
