@@ -38,7 +38,7 @@ class RetryPolicy:
 
     def delay_seconds(self, attempt: int, rng: RandomSource) -> float:
         """Return the jittered wait after failed attempt `attempt` (1-based), in seconds."""
-        ceiling = min(self.max_backoff_seconds, self.backoff_seconds * 2.0 ** min(attempt - 1, 60))
+        ceiling = min(self.max_backoff_seconds, self.backoff_seconds * 2.0 ** min(attempt - 1, 1000))
         return ceiling / 2 + rng.random() * ceiling / 2
 
     def next_attempt_at(self, attempt: int, now: datetime, rng: RandomSource) -> datetime:
