@@ -3,6 +3,7 @@ the shared example graphs, and a `Driver` that feeds events through `decide()`."
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from collections.abc import Iterable, Mapping
@@ -40,13 +41,18 @@ def graph(
     inputs: Mapping[str, Any] | None = None,
     options: EngineOptions | None = None,
 ) -> Graph:
-    document = {"format": "flowdesk.graph/v1", "inputs": dict(inputs or {}), "nodes": list(nodes), "edges": list(edges)}
+    document = {
+        "format": "flowdesk.graph/v1",
+        "inputs": dict(inputs or {}),
+        "nodes": list(nodes),
+        "edges": list(edges),
+    }
     return Graph.build(document, options=options)
 
 
 def chain(*node_ids: str) -> list[dict[str, Any]]:
     """Edges e1, e2, ... linking the given nodes in a line."""
-    return [edge(f"e{i}", a, b) for i, (a, b) in enumerate(zip(node_ids, node_ids[1:], strict=False), start=1)]
+    return [edge(f"e{i}", a, b) for i, (a, b) in enumerate(itertools.pairwise(node_ids), start=1)]
 
 
 class Driver:
@@ -56,11 +62,13 @@ class Driver:
     mutated, and the returned state equals the commands applied to the input.
     """
 
-    def __init__(self, g: Graph, input: Mapping[str, Any] | None = None, *, seed: int = 7) -> None:  # noqa: A002
+    def __init__(self, g: Graph, input: Mapping[str, Any] | None = None, *, seed: int = 7) -> None:
         self.graph = g
         self.now = NOW
         self.rng = random.Random(seed)
-        self.state: InstanceState = new_instance(g, InstanceInfo("inst-1", "BK-1", "ann", "ann@example.com"), input or {})
+        self.state: InstanceState = new_instance(
+            g, InstanceInfo("inst-1", "BK-1", "ann", "ann@example.com"), input or {}
+        )
         self.decisions: list[Decision] = []
 
     def send(self, event: Event) -> Decision:

@@ -23,7 +23,11 @@ def _branching(*conditions: str | None) -> Driver:
 def test_a_graph_of_automatic_nodes_runs_to_completion_in_one_decision() -> None:
     # given
     g = graph(
-        [node("s", "start"), node("set", "set", assign={"n": "input.n * 2"}), node("e", "end", result="{{ vars.n }}")],
+        [
+            node("s", "start"),
+            node("set", "set", assign={"n": "input.n * 2"}),
+            node("e", "end", result="{{ vars.n }}"),
+        ],
         chain("s", "set", "e"),
     )
     d = Driver(g, {"n": 21})
@@ -73,7 +77,12 @@ def test_a_condition_that_fails_to_evaluate_fails_the_instance_naming_the_edge()
 
 def test_parallel_starts_every_outgoing_edge_and_the_last_end_reached_gives_the_result() -> None:
     g = graph(
-        [node("s", "start"), node("p", "parallel"), node("a", "end", result="first"), node("b", "end", result="second")],
+        [
+            node("s", "start"),
+            node("p", "parallel"),
+            node("a", "end", result="first"),
+            node("b", "end", result="second"),
+        ],
         [edge("e1", "s", "p"), edge("e2", "p", "a"), edge("e3", "p", "b")],
     )
     d = Driver(g)
@@ -114,7 +123,9 @@ def test_set_assignments_run_in_order_and_see_earlier_ones() -> None:
 
 
 def test_a_set_expression_error_fails_the_instance_and_assigns_nothing() -> None:
-    g = graph([node("s", "start"), node("set", "set", assign={"a": "1", "b": "input.n / 0"})], chain("s", "set"))
+    g = graph(
+        [node("s", "start"), node("set", "set", assign={"a": "1", "b": "input.n / 0"})], chain("s", "set")
+    )
     d = Driver(g, {"n": 1})
     d.start()
     assert d.state.status is InstanceStatus.FAILED and d.state.vars == {}

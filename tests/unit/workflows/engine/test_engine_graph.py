@@ -96,14 +96,20 @@ def test_the_graph_is_immutable() -> None:
         ([node("s", "start"), node("t", "start")], [], "exactly one start"),
         ([node("s", "start")], [edge("e1", "s", "ghost")], "unknown node ghost"),
         ([node("s", "start"), node("w", "teleport")], [], "unknown node type"),
-        ([node("s", "start"), node("c", "condition")], [edge("e1", "s", "c", condition="input.a >")], "edge e1"),
+        (
+            [node("s", "start"), node("c", "condition")],
+            [edge("e1", "s", "c", condition="input.a >")],
+            "edge e1",
+        ),
         ([node("s", "start"), node("t", "task", action="x", params={"a": "{{ nope( }}"})], [], "node t"),
         ([node("s", "start"), node("w", "timer")], [], "exactly one of duration or until"),
         ([node("s", "start"), node("w", "timer", duration="two hours")], [], "ISO 8601"),
         ([node("s", "start"), node("t", "task")], [], "bad task config"),
     ],
 )
-def test_a_graph_that_cannot_run_is_rejected_with_a_clear_error(nodes: list, edges: list, fragment: str) -> None:
+def test_a_graph_that_cannot_run_is_rejected_with_a_clear_error(
+    nodes: list, edges: list, fragment: str
+) -> None:
     with pytest.raises(GraphError, match=fragment):
         graph(nodes, edges)
 

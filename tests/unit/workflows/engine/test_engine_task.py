@@ -22,7 +22,11 @@ BOOM = ErrorInfo("ConnectionError", "connection refused", retryable=True)
 
 
 def _task_graph(with_error_edge: bool = False, **config: object) -> Driver:
-    task = {"action": "http.post", "params": {"to": "{{ input.email }}", "n": "{{ input.n }}"}, "output": "sent"}
+    task = {
+        "action": "http.post",
+        "params": {"to": "{{ input.email }}", "n": "{{ input.n }}"},
+        "output": "sent",
+    }
     task.update(config)
     nodes = [node("s", "start"), node("t", "task", **task), node("done", "end", result="{{ vars.sent.id }}")]
     edges = chain("s", "t", "done")
@@ -38,7 +42,9 @@ def test_a_task_is_scheduled_with_params_rendered_at_activation() -> None:
     create = of_type(decision.commands, CreateStep)[-1]
     [schedule] = of_type(decision.commands, ScheduleStep)
     assert create.status is StepStatus.SCHEDULED and create.attempt == 1
-    assert schedule == ScheduleStep(create.step_id, "t", "http.post", {"to": "ann@example.com", "n": 3}, 1, None, 20.0)
+    assert schedule == ScheduleStep(
+        create.step_id, "t", "http.post", {"to": "ann@example.com", "n": 3}, 1, None, 20.0
+    )
     assert d.live("t").params == {"to": "ann@example.com", "n": 3}
 
 
@@ -108,7 +114,10 @@ def test_a_timed_out_attempt_counts_as_a_retryable_failure() -> None:
 
 def test_params_that_fail_to_render_fail_the_step_without_running_it() -> None:
     g = graph(
-        [node("s", "start"), node("t", "task", action="x", params={"n": "{{ input.n + 1 }}"}, retry={"max_attempts": 3})],
+        [
+            node("s", "start"),
+            node("t", "task", action="x", params={"n": "{{ input.n + 1 }}"}, retry={"max_attempts": 3}),
+        ],
         chain("s", "t"),
     )
     d = Driver(g, {"n": "text"})
