@@ -1,0 +1,56 @@
+/** The edge drawn for every graph edge: a smooth step with its kind or label, coloured by state. */
+import { BaseEdge, EdgeLabelRenderer, type EdgeProps, type EdgeTypes, getSmoothStepPath } from "@xyflow/react";
+import { memo, useContext } from "react";
+import type { FlowEdge } from "../graph/convert";
+import { edgeDisplayLabel, edgeKindOf } from "../graph/edgeKinds";
+import { worstSeverity } from "../graph/problems";
+import { DecorContext, cx } from "./DecorContext";
+
+export const WorkflowEdge = memo(function WorkflowEdge(props: EdgeProps<FlowEdge>) {
+  const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected } = props;
+  const decor = useContext(DecorContext);
+  const [path, labelX, labelY] = getSmoothStepPath({
+    sourceX,
+    sourceY,
+    targetX,
+    targetY,
+    sourcePosition,
+    targetPosition,
+    borderRadius: 10,
+  });
+  const raw = data?.raw;
+  const label = raw ? edgeDisplayLabel(raw) : "";
+  const kind = raw ? edgeKindOf(raw) : "plain";
+  const problems = decor.problems.byEdge.get(id);
+  const severity = worstSeverity(problems);
+  const diff = decor.diffEdges?.get(id);
+  const sim = decor.simEdges?.has(id);
+  const state = severity ?? diff ?? (sim ? "sim" : selected ? "selected" : kind === "on_error" || kind === "timeout" ? "alt" : "plain");
+  return (
+    <>
+      <BaseEdge
+        id={id}
+        path={path}
+        markerEnd={props.markerEnd}
+        className={cx("fd-edge", `fd-edge--${state}`, `fd-edge--kind-${kind}`)}
+        interactionWidth={18}
+      />
+      {(label || severity || diff) && (
+        <EdgeLabelRenderer>
+          <div
+            className={cx("fd-edge-label", "nodrag", "nopan", `fd-edge-label--${state}`, selected && "is-selected")}
+            style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+            data-testid={`edge-label-${id}`}
+            title={problems?.map((p) => p.message).join("\n")}
+          >
+            {label}
+            {severity && problems && <span className={cx("fd-badge", `fd-badge--${severity}`)}>{problems.length}</span>}
+            {diff && <span className={cx("fd-diff-tag", `fd-diff-tag--${diff}`)}>{diff}</span>}
+          </div>
+        </EdgeLabelRenderer>
+      )}
+    </>
+  );
+});
+
+export const edgeTypes: EdgeTypes = { workflow: WorkflowEdge };
