@@ -47,7 +47,7 @@ def on_event(run: Run, event: CompensationSucceeded | CompensationFailed) -> str
     """Apply a compensation report; return why it was ignored, or None."""
     saga = run.state.compensation
     if run.state.status is not InstanceStatus.COMPENSATING or saga is None:
-        return "instance is not compensating"
+        return f"instance is {run.state.status}"
     current = saga.current
     if current is None or current.step_id != event.step_id:
         return "no compensation in flight for this step"
