@@ -159,13 +159,19 @@ class InstanceState:
 
     def copy(self) -> InstanceState:
         """Return a copy whose containers may be changed without touching this one."""
-        return replace(
-            self,
-            input=self.input,
-            vars=dict(self.vars),
-            steps=dict(self.steps),
-            results=dict(self.results),
-            visits=dict(self.visits),
+        # Spelled out rather than dataclasses.replace: this runs once per decide().
+        return InstanceState(
+            self.info,
+            self.status,
+            self.input,
+            dict(self.vars),
+            dict(self.steps),
+            dict(self.results),
+            dict(self.visits),
+            self.compensable,
+            self.compensation,
+            self.result,
+            self.error,
         )
 
     def context(self) -> dict[str, Any]:
