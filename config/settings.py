@@ -199,6 +199,13 @@ EMAIL_HOST_PASSWORD = ENV.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool(ENV, "EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = ENV.get("DEFAULT_FROM_EMAIL", "flowdesk@localhost")
 
+# --- Workflow actions -------------------------------------------------------
+# http.request may call only these hosts ("api.example.com", "*.example.com", or "*" for
+# any public host). Empty (the default) allows none: an operator opts in host by host.
+FLOWDESK_HTTP_ALLOWED_HOSTS = env_list(ENV, "FLOWDESK_HTTP_ALLOWED_HOSTS", [])
+# Private, loopback, link-local and other non-public addresses are refused unless this is true.
+FLOWDESK_HTTP_ALLOW_PRIVATE = env_bool(ENV, "FLOWDESK_HTTP_ALLOW_PRIVATE", default=False)
+
 # --- Security -------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool(ENV, "SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env_bool(ENV, "SESSION_COOKIE_SECURE", default=not DEBUG)

@@ -1,0 +1,1 @@
+"""Reads (selectors) of the workflows app, one module per area."""

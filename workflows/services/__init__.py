@@ -1,0 +1,1 @@
+"""Writes (services) of the workflows app, one module per area."""
