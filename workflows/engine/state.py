@@ -134,6 +134,33 @@ class CompensationState:
     attempt: int = 0
     errors: tuple[CompensationError, ...] = ()
 
+    def as_dict(self) -> dict[str, Any]:
+        """Return the JSON form adapters store on the instance row."""
+        return {
+            "reason": self.reason,
+            "pending": [[r.step_id, r.node_id] for r in self.pending],
+            "current": [self.current.step_id, self.current.node_id] if self.current else None,
+            "attempt": self.attempt,
+            "errors": [
+                {"step_id": e.step_id, "node_id": e.node_id, "error": e.error.as_dict()} for e in self.errors
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CompensationState:
+        """Rebuild from `as_dict()` output."""
+        current = data.get("current")
+        return cls(
+            reason=str(data["reason"]),
+            pending=tuple(CompensationRecord(str(s), str(n)) for s, n in data.get("pending", ())),
+            current=CompensationRecord(str(current[0]), str(current[1])) if current else None,
+            attempt=int(data.get("attempt", 0)),
+            errors=tuple(
+                CompensationError(str(e["step_id"]), str(e["node_id"]), ErrorInfo.from_dict(e["error"]))
+                for e in data.get("errors", ())
+            ),
+        )
+
 
 @dataclass(slots=True)
 class InstanceState:

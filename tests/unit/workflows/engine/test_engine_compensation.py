@@ -150,3 +150,18 @@ def test_an_instance_without_compensable_steps_simply_fails() -> None:
     )
     assert run.status is InstanceStatus.FAILED and run.compensated == ()
     assert not [c for c in run.commands if isinstance(c, StartCompensation)]
+
+
+def test_the_saga_progress_round_trips_through_json_for_the_instance_row() -> None:
+    import json
+
+    run = simulate(
+        example("order-saga"),
+        Scenario(
+            input={**SAGA_INPUT, "fail_shipping": True},
+            compensations={"charge": Fail("down", retryable=False)},
+        ),
+    )
+    saga = run.state.compensation
+    assert saga is not None and saga.errors
+    assert type(saga).from_dict(json.loads(json.dumps(saga.as_dict()))) == saga
