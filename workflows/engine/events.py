@@ -31,11 +31,13 @@ class StepSucceeded:
 
 @dataclass(frozen=True, slots=True)
 class StepFailed:
-    """A task's action raised; `error.retryable` False skips the remaining attempts."""
+    """A task's action raised; `error.retryable` False skips the remaining attempts.
+    `retry_after` (seconds, e.g. from a 429) delays the next attempt at least that long."""
 
     step_id: str
     error: ErrorInfo
     attempt: int | None = None
+    retry_after: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

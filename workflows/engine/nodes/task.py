@@ -9,6 +9,7 @@ after that the `on_error` edges are taken, else the instance fails.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from workflows.engine.commands import ScheduleRetry, ScheduleStep
@@ -73,7 +74,7 @@ class TaskHandler(NodeHandler):
         if isinstance(event, StepFailed):
             reason = _stale(step, event.attempt)
             if reason is None:
-                self._attempt_failed(run, node, step, event.error)
+                self._attempt_failed(run, node, step, event.error, event.retry_after)
             return reason
         if isinstance(event, StepTimedOut):
             reason = _stale(step, event.attempt)
@@ -84,10 +85,14 @@ class TaskHandler(NodeHandler):
             return reason
         return super().handle(run, node, step, event)
 
-    def _attempt_failed(self, run: Run, node: Node, step: StepState, error: ErrorInfo) -> None:
+    def _attempt_failed(
+        self, run: Run, node: Node, step: StepState, error: ErrorInfo, retry_after: float | None = None
+    ) -> None:
         policy = _spec(node).retry
         if error.retryable and policy.allows_another(step.attempt):
             not_before = policy.next_attempt_at(step.attempt, run.now, run.rng)
+            if retry_after is not None:
+                not_before = max(not_before, run.now + timedelta(seconds=retry_after))
             run.emit(ScheduleRetry(step.id, node.id, step.attempt + 1, not_before, error))
         else:
             run.fail_step(node, step, error)

@@ -174,3 +174,11 @@ def test_only_task_steps_can_be_retried() -> None:
     d.start()
     decision = d.send(StepRetryRequested(d.live("w").id))
     assert decision.commands == () and decision.ignored == "a timer step cannot be retried"
+
+
+def test_a_retry_after_hint_delays_the_next_attempt_at_least_that_long() -> None:
+    d = _task_graph(retry={"max_attempts": 2, "backoff_seconds": 1})
+    d.start()
+    decision = d.send(StepFailed(d.live("t").id, BOOM, attempt=1, retry_after=120))
+    [retry] = of_type(decision.commands, ScheduleRetry)
+    assert retry.not_before == NOW + timedelta(seconds=120)
