@@ -14,6 +14,8 @@ export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/0}
 echo "==> Lint (ruff)"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+echo "==> Types (mypy --strict on the engine core and the expression language)"
+.venv/bin/mypy
 
 if [ -f designer/frontend/package.json ]; then
   echo "==> Front-end unit tests (vitest)"
