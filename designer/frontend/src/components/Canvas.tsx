@@ -13,7 +13,7 @@ import {
   ReactFlow,
   useReactFlow,
 } from "@xyflow/react";
-import { type DragEvent, useCallback, useMemo } from "react";
+import { type DragEvent, useCallback, useMemo, useRef } from "react";
 import { type FlowEdge, type FlowNode, NODE_HEIGHT, NODE_WIDTH } from "../graph/convert";
 import type { Position } from "../types";
 import { edgeTypes } from "./WorkflowEdge";
@@ -63,6 +63,9 @@ function minimapColor(node: FlowNode): string {
 export function Canvas(props: CanvasProps) {
   const { nodes, edges, readOnly, onDropType } = props;
   const { screenToFlowPosition } = useReactFlow();
+  // Fit only a graph that has nodes when the canvas opens: fitting an empty canvas would
+  // happen at the first dropped node and move the viewport under the user's hand.
+  const fitOnOpen = useRef(nodes.length > 0).current;
 
   const onDragOver = useCallback((event: DragEvent) => {
     event.preventDefault();
@@ -112,7 +115,8 @@ export function Canvas(props: CanvasProps) {
         snapToGrid
         snapGrid={[GRID, GRID]}
         connectionLineType={ConnectionLineType.SmoothStep}
-        fitView
+        fitView={fitOnOpen}
+        defaultViewport={{ x: 40, y: 40, zoom: 1 }}
         fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
         minZoom={0.2}
         maxZoom={2}

@@ -18,7 +18,7 @@ export type FlowEdge = Edge<EdgeData>;
 export type GraphMeta = GraphDoc;
 
 export const GRAPH_FORMAT = "flowdesk.graph/v1";
-export const NODE_WIDTH = 208;
+export const NODE_WIDTH = 180;
 export const NODE_HEIGHT = 64;
 export const EDGE_TYPE = "workflow";
 
