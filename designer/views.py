@@ -2,7 +2,7 @@
 
 Both are thin: the list renders what the definitions selector returns, and the designer
 page only hands the React app its configuration; all reads and writes of graphs go
-through the REST API, which enforces permissions again.
+through the REST API, which enforces the same permissions again.
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+
+from workflows.selectors.definitions import can_edit, definition_get_for_user, definition_list_for_user
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,30 +27,17 @@ class DefinitionAccess:
     can_edit: bool
 
 
-def _definition_access(*, user: Any, key: str) -> DefinitionAccess:
-    """Return the user's access to definition `key`; raise Http404 if they may not view it.
-
-    TODO(definitions): wire to `workflows.selectors` once the definitions engineer lands
-    them (fetch the definition visible to `user`, 404 when absent or hidden, can_edit from
-    its permissions). Until then the page renders for any signed-in user and the React
-    app shows the API's 404 ("no workflow, or you may not see it") itself.
-    """
-    return DefinitionAccess(key=key, name=key, can_edit=True)
-
-
-def _visible_definitions(*, user: Any) -> list[Any] | None:
-    """Definitions the user may view, newest first; None while the selector is missing.
-
-    TODO(definitions): wire to `workflows.selectors` (definition_list for `user`).
-    """
-    return None
+def definition_access(*, user: Any, key: str) -> DefinitionAccess:
+    """Return the user's access to definition `key`; raise Http404 when they may not view it."""
+    definition = definition_get_for_user(user=user, key=key)
+    return DefinitionAccess(key=definition.key, name=definition.name, can_edit=can_edit(user, definition))
 
 
 @login_required
 def definition_list(request: HttpRequest) -> HttpResponse:
-    """The workflows a user can see, with a form to start a new one."""
+    """The workflows the user can see, with a form to start a new one."""
     context = {
-        "definitions": _visible_definitions(user=request.user),
+        "definitions": definition_list_for_user(user=request.user),
         "api_base": reverse("api:api-root"),
     }
     return render(request, "designer/list.html", context)
@@ -56,10 +45,8 @@ def definition_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def definition_edit(request: HttpRequest, key: str) -> HttpResponse:
-    """The designer for one definition (a React app configured through json_script)."""
-    access = _definition_access(user=request.user, key=key)
-    if access is None:  # pragma: no cover - the selector raises Http404 itself
-        raise Http404
+    """The designer for one definition: a React app configured through json_script."""
+    access = definition_access(user=request.user, key=key)
     config = {
         "key": access.key,
         "apiBase": reverse("api:api-root"),
