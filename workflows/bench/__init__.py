@@ -1,0 +1,1 @@
+"""`manage.py bench`: measured performance of Flowdesk on real PostgreSQL, Redis and Celery workers."""
