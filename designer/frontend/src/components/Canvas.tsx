@@ -63,9 +63,9 @@ function minimapColor(node: FlowNode): string {
 export function Canvas(props: CanvasProps) {
   const { nodes, edges, readOnly, onDropType } = props;
   const { screenToFlowPosition } = useReactFlow();
-  // Fit only a graph that has nodes when the canvas opens: fitting an empty canvas would
+  // Fit only a graph of several nodes when the canvas opens: fitting an empty canvas would
   // happen at the first dropped node and move the viewport under the user's hand.
-  const fitOnOpen = useRef(nodes.length > 0).current;
+  const fitOnOpen = useRef(nodes.length > 1).current;
 
   const onDragOver = useCallback((event: DragEvent) => {
     event.preventDefault();
@@ -116,8 +116,8 @@ export function Canvas(props: CanvasProps) {
         snapGrid={[GRID, GRID]}
         connectionLineType={ConnectionLineType.SmoothStep}
         fitView={fitOnOpen}
-        defaultViewport={{ x: 40, y: 40, zoom: 1 }}
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
+        defaultViewport={{ x: 80, y: 160, zoom: 1 }}
+        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
         minZoom={0.2}
         maxZoom={2}
         proOptions={{ hideAttribution: false }}
