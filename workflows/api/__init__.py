@@ -1,0 +1,1 @@
+"""The REST API of the workflows app (routes in `urls`)."""

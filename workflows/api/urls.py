@@ -1,0 +1,50 @@
+"""Routes of the workflows API (included under /api/ in the "api" namespace)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from workflows.api.definitions import (
+    DefinitionDetailApi,
+    DefinitionExportApi,
+    DefinitionImportApi,
+    DefinitionListApi,
+    DefinitionPublishApi,
+    DefinitionValidateApi,
+)
+from workflows.api.node_types import GraphSchemaApi, NodeTypesApi
+from workflows.api.versions import (
+    VersionDeprecateApi,
+    VersionDetailApi,
+    VersionDiffApi,
+    VersionListApi,
+    VersionRetireApi,
+)
+
+urlpatterns = [
+    path("node-types/", NodeTypesApi.as_view(), name="node-types"),
+    path("graph-schema/", GraphSchemaApi.as_view(), name="graph-schema"),
+    path("definitions/", DefinitionListApi.as_view(), name="definition-list"),
+    path("definitions/import/", DefinitionImportApi.as_view(), name="definition-import"),
+    path("definitions/<slug:key>/", DefinitionDetailApi.as_view(), name="definition-detail"),
+    path("definitions/<slug:key>/validate/", DefinitionValidateApi.as_view(), name="definition-validate"),
+    path("definitions/<slug:key>/publish/", DefinitionPublishApi.as_view(), name="definition-publish"),
+    path("definitions/<slug:key>/export/", DefinitionExportApi.as_view(), name="definition-export"),
+    path("definitions/<slug:key>/versions/", VersionListApi.as_view(), name="version-list"),
+    path("definitions/<slug:key>/versions/<int:number>/", VersionDetailApi.as_view(), name="version-detail"),
+    path(
+        "definitions/<slug:key>/versions/<int:number>/diff/<int:other>/",
+        VersionDiffApi.as_view(),
+        name="version-diff",
+    ),
+    path(
+        "definitions/<slug:key>/versions/<int:number>/deprecate/",
+        VersionDeprecateApi.as_view(),
+        name="version-deprecate",
+    ),
+    path(
+        "definitions/<slug:key>/versions/<int:number>/retire/",
+        VersionRetireApi.as_view(),
+        name="version-retire",
+    ),
+]
