@@ -38,6 +38,17 @@ def env_int(env: Mapping[str, str], name: str, default: int) -> int:
         raise SettingError(f"{name} must be an integer, got {raw!r}") from None
 
 
+def env_float(env: Mapping[str, str], name: str, default: float) -> float:
+    """Read a number (seconds, ratios); blank means the default."""
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise SettingError(f"{name} must be a number, got {raw!r}") from None
+
+
 def env_list(env: Mapping[str, str], name: str, default: list[str]) -> list[str]:
     """Read a comma-separated list, dropping blanks."""
     raw = env.get(name)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_bool, env_int, env_list, secret_key
+from config.env import env_bool, env_float, env_int, env_list, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ENV = os.environ
@@ -166,6 +166,48 @@ CELERY_TIMEZONE = TIME_ZONE
 # otherwise, which costs a new PostgreSQL connection per step).
 CELERY_DB_REUSE_MAX = env_int(ENV, "CELERY_DB_REUSE_MAX", 1000)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+
+# --- Workflow engine (workflows.runtime) ------------------------------------------
+# Seconds are floats so tests can run the reaper and timers fast. See workflows/runtime/README.md.
+# A running step's lease; the worker renews it while a long action runs, the reaper
+# re-dispatches the step (same attempt) once it lapses (the worker died).
+FLOWDESK_STEP_LEASE_SECONDS = env_float(ENV, "FLOWDESK_STEP_LEASE_SECONDS", 60.0)
+# Re-dispatches of one attempt after lost workers before the step fails with worker_lost.
+FLOWDESK_MAX_REDELIVERIES = env_int(ENV, "FLOWDESK_MAX_REDELIVERIES", 3)
+# A scheduled step whose message went out this long ago and never started is sent again.
+FLOWDESK_RESEND_AFTER_SECONDS = env_float(ENV, "FLOWDESK_RESEND_AFTER_SECONDS", 300.0)
+FLOWDESK_REAPER_INTERVAL = env_float(ENV, "FLOWDESK_REAPER_INTERVAL", 10.0)
+# Durable waits (retries, timers, signal timeouts, open circuits) are polled this often.
+FLOWDESK_DUE_WAITS_INTERVAL = env_float(ENV, "FLOWDESK_DUE_WAITS_INTERVAL", 1.0)
+FLOWDESK_DUE_WAITS_BATCH = env_int(ENV, "FLOWDESK_DUE_WAITS_BATCH", 200)
+# Local activities: a worker that finished a step runs the next one itself (no broker
+# hop) when it is the only step dispatched and its action is listed here, at most this
+# many in a row. 0 turns it off.
+FLOWDESK_LOCAL_CHAIN_MAX = env_int(ENV, "FLOWDESK_LOCAL_CHAIN_MAX", 20)
+FLOWDESK_LOCAL_ACTIONS = env_list(ENV, "FLOWDESK_LOCAL_ACTIONS", ["core.echo", "core.log", "core.fail"])
+# Circuit breaker per action: this many failures in a row open it (0 disables it) for the
+# cool-down; workers see other workers' circuits within the cache interval.
+FLOWDESK_CIRCUIT_FAILURE_THRESHOLD = env_int(ENV, "FLOWDESK_CIRCUIT_FAILURE_THRESHOLD", 5)
+FLOWDESK_CIRCUIT_COOLDOWN_SECONDS = env_float(ENV, "FLOWDESK_CIRCUIT_COOLDOWN_SECONDS", 30.0)
+FLOWDESK_CIRCUIT_CACHE_SECONDS = env_float(ENV, "FLOWDESK_CIRCUIT_CACHE_SECONDS", 1.0)
+# The loop guard: a node activated more often than this fails its instance.
+FLOWDESK_MAX_ACTIVATIONS_PER_NODE = env_int(ENV, "FLOWDESK_MAX_ACTIVATIONS_PER_NODE", 1000)
+# Push every execution event to the channel groups instance-<id> and definition-<key>.
+FLOWDESK_PUBLISH_EVENTS = env_bool(ENV, "FLOWDESK_PUBLISH_EVENTS", default=True)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "workflows.fire_due_waits": {
+            "task": "workflows.fire_due_waits",
+            "schedule": FLOWDESK_DUE_WAITS_INTERVAL,
+            "options": {"expires": max(FLOWDESK_DUE_WAITS_INTERVAL * 5, 1.0)},
+        },
+        "workflows.reap_steps": {
+            "task": "workflows.reap_steps",
+            "schedule": FLOWDESK_REAPER_INTERVAL,
+            "options": {"expires": max(FLOWDESK_REAPER_INTERVAL * 2, 1.0)},
+        },
+    }
+)
 
 # --- REST framework -------------------------------------------------------
 REST_FRAMEWORK = {
