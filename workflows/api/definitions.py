@@ -11,9 +11,8 @@ from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from workflows.api.parsers import LimitedJSONParser
+from workflows.api.parsers import JsonApi
 from workflows.api.preconditions import expected_revision, with_etag
 from workflows.api.serializers import (
     DefinitionCreateInput,
@@ -59,10 +58,9 @@ def _output(
     return with_etag(response, fresh.revision)
 
 
-class DefinitionListApi(GenericAPIView[WorkflowDefinition]):
+class DefinitionListApi(GenericAPIView[WorkflowDefinition], JsonApi):
     """Definitions you may see; create a new one (you become its owner)."""
 
-    parser_classes = [LimitedJSONParser]
     serializer_class = DefinitionSummaryOutput
     filter_backends: list[Any] = []
 
@@ -105,10 +103,8 @@ class DefinitionListApi(GenericAPIView[WorkflowDefinition]):
         return _output(request, definition, status.HTTP_201_CREATED)
 
 
-class DefinitionDetailApi(APIView):
+class DefinitionDetailApi(JsonApi):
     """One definition with its draft graph; writes need If-Match with its ETag."""
-
-    parser_classes = [LimitedJSONParser]
 
     @extend_schema(summary="Read a workflow definition", responses={200: DefinitionOutput, **ERRORS})
     def get(self, request: Request, key: str) -> Response:
@@ -168,10 +164,8 @@ class DefinitionDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class DefinitionValidateApi(APIView):
+class DefinitionValidateApi(JsonApi):
     """Run the whole validation pipeline on the stored draft or on a graph you send."""
-
-    parser_classes = [LimitedJSONParser]
 
     @extend_schema(
         summary="Validate a graph", request=ValidateInput, responses={200: ValidationOutput, **ERRORS}
@@ -188,10 +182,8 @@ class DefinitionValidateApi(APIView):
         return Response(body)
 
 
-class DefinitionPublishApi(APIView):
+class DefinitionPublishApi(JsonApi):
     """Validate the draft and freeze it as the next immutable version."""
-
-    parser_classes = [LimitedJSONParser]
 
     @extend_schema(
         summary="Publish the draft as a new version",
@@ -208,7 +200,7 @@ class DefinitionPublishApi(APIView):
         return Response(VersionOutput(version).data, status=status.HTTP_201_CREATED)
 
 
-class DefinitionExportApi(APIView):
+class DefinitionExportApi(JsonApi):
     """The draft and its descriptive fields as a portable document."""
 
     @extend_schema(summary="Export a workflow definition", responses={200: ExportDocument, **ERRORS})
@@ -217,10 +209,8 @@ class DefinitionExportApi(APIView):
         return Response(definition_export(definition=definition))
 
 
-class DefinitionImportApi(APIView):
+class DefinitionImportApi(JsonApi):
     """Create a definition from an export document (edit its key to import a copy)."""
-
-    parser_classes = [LimitedJSONParser]
 
     @extend_schema(
         summary="Import a workflow definition",

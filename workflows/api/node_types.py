@@ -8,15 +8,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from workflows.actions import all_actions
+from workflows.api.parsers import JsonApi
 from workflows.api.serializers import NodeTypesOutput
 from workflows.contract.graph_schema import GRAPH_SCHEMA
 from workflows.contract.node_types import node_types_json
 
 
-class NodeTypesApi(APIView):
+class NodeTypesApi(JsonApi):
     """Every node type and every registered action, with the JSON Schemas the server
     validates configs and params with (the designer builds its forms from them)."""
 
@@ -30,7 +30,7 @@ class NodeTypesApi(APIView):
         return Response({"node_types": node_types_json(), "actions": actions})
 
 
-class GraphSchemaApi(APIView):
+class GraphSchemaApi(JsonApi):
     """The JSON Schema (draft 2020-12) of a flowdesk.graph/v1 document."""
 
     @extend_schema(summary="JSON Schema of the graph format", responses={200: OpenApiTypes.OBJECT})

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
+from django.core.exceptions import RequestDataTooBig
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from workflows.contract.limits import MAX_GRAPH_BYTES
 from workflows.services.errors import PayloadTooLarge
@@ -58,3 +61,15 @@ class LimitedJSONParser(JSONParser):
         if _too_deep(data, MAX_BODY_DEPTH):
             raise ParseError(f"The body nests deeper than {MAX_BODY_DEPTH} levels.")
         return data
+
+
+class JsonApi(APIView):
+    """Base of the workflows API views: the limited JSON parser, and Django's own body
+    size refusal (raised when the body was read before parsing) as a 413 in our format."""
+
+    parser_classes = [LimitedJSONParser]
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, RequestDataTooBig):
+            exc = PayloadTooLarge(f"The request body is larger than {MAX_BODY_BYTES} bytes.")
+        return super().handle_exception(exc)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from workflows.api.parsers import JsonApi
 from workflows.api.serializers import DiffOutput, VersionOutput, VersionSummaryOutput
 from workflows.selectors.definitions import definition_get_for_user, version_get, version_list
 from workflows.services.versions import version_deprecate, version_diff, version_retire
@@ -17,7 +17,7 @@ INVALID_STATE = {
 }
 
 
-class VersionListApi(APIView):
+class VersionListApi(JsonApi):
     @extend_schema(
         summary="List the versions of a definition",
         responses={200: VersionSummaryOutput(many=True), **NOT_FOUND},
@@ -27,7 +27,7 @@ class VersionListApi(APIView):
         return Response(VersionSummaryOutput(version_list(definition=definition), many=True).data)
 
 
-class VersionDetailApi(APIView):
+class VersionDetailApi(JsonApi):
     @extend_schema(
         summary="Read one version with its frozen graph", responses={200: VersionOutput, **NOT_FOUND}
     )
@@ -36,14 +36,14 @@ class VersionDetailApi(APIView):
         return Response(VersionOutput(version_get(definition=definition, number=number)).data)
 
 
-class VersionDiffApi(APIView):
+class VersionDiffApi(JsonApi):
     @extend_schema(summary="What changed between two versions", responses={200: DiffOutput, **NOT_FOUND})
     def get(self, request: Request, key: str, number: int, other: int) -> Response:
         definition = definition_get_for_user(user=request.user, key=key)
         return Response(version_diff(definition=definition, a=number, b=other))
 
 
-class VersionDeprecateApi(APIView):
+class VersionDeprecateApi(JsonApi):
     @extend_schema(
         summary="Deprecate a version (no new instances)",
         request=None,
@@ -57,7 +57,7 @@ class VersionDeprecateApi(APIView):
         return Response(VersionOutput(version).data)
 
 
-class VersionRetireApi(APIView):
+class VersionRetireApi(JsonApi):
     @extend_schema(
         summary="Retire a version (final)",
         request=None,
