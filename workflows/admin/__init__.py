@@ -1,0 +1,5 @@
+"""Admin of the workflows app, one module per area (importing registers them)."""
+
+from workflows.admin import definitions, versions
+
+__all__ = ["definitions", "versions"]
