@@ -13,7 +13,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from approvals.models.requests import INSTANCE_MODEL, ApprovalRequest
 
@@ -93,15 +93,28 @@ class ApprovalTask(ConcurrentTransitionMixin, models.Model):
         self.assignee = None
         self.claimed_at = None
 
-    @transition(field=state, source=LIVE_STATES, target=None)
-    def hand_over(self, *, to: object, by: object | None, note: str) -> None:
-        """Delegate or reassign: `to` holds the task from now on; the state stays as it was."""
+    @transition(field=state, source=LIVE_STATES, target=RETURN_VALUE(*LIVE_STATES))
+    def hand_over(self, *, to: object, by: object | None, note: str, at: datetime, shared: bool) -> str:
+        """Delegate or reassign: `to` holds the task from now on.
+
+        A shared (group) task becomes claimed by `to`, so `to` may give it back to the
+        group; an escalated task stays escalated; a personal task stays open.
+        """
         self.assignee = to  # type: ignore[assignment]
         self.delegated_by = by  # type: ignore[assignment]
         self.delegation_note = note
+        if self.state == TaskState.ESCALATED:
+            return TaskState.ESCALATED
+        if shared:
+            self.claimed_at = at
+            return TaskState.CLAIMED
+        return TaskState.OPEN
 
     @transition(field=state, source=LIVE_STATES, target=TaskState.DECIDED)
-    def decide(self, *, outcome: str, at: datetime) -> None:
+    def decide(self, *, outcome: str, by: object | None, at: datetime) -> None:
+        """Record the outcome; a person deciding a shared task becomes its holder."""
+        if by is not None:
+            self.assignee = by  # type: ignore[assignment]
         self.outcome = outcome
         self.closed_at = at
 

@@ -1,0 +1,171 @@
+"""The SLA checker: run every minute by Celery beat (`approvals.sla_check`).
+
+It picks records whose `next_check_at` has passed and, for each, in its own short
+transaction, locks instance, request, task and record in the standard order
+(services.locking) with SKIP LOCKED: rows a decision or another checker holds are
+left for the next round, so two checkers never act on the same record and a
+checker never waits behind a person. Then it moves the record on:
+
+- on_track -> at_risk at `warn_at`: the holder (or candidates) are told;
+- -> breached at `due_at`: the task is escalated (priority urgent) and the node's
+  `escalate` actions run: `to_groups` (added as candidates, or replacing them with
+  `move`), `notify` (email + in-app to holders, candidates and the new groups),
+  `auto_outcome` (the system decides and the step settles with that outcome).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from approvals import clock
+from approvals.domain.sla import sla_phase
+from approvals.models import OPEN_SLA_STATES, NotificationKind, SlaRecord, SlaState, TaskEventKind, TaskState
+from approvals.services.deciding import task_auto_decide
+from approvals.services.history import announce, event_append
+from approvals.services.locking import LockedTask, lock_task
+from approvals.services.notifications import notify
+from approvals.services.opening import _people
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class SlaCheckReport:
+    checked: int = 0
+    at_risk: list[int] = field(default_factory=list)
+    breached: list[int] = field(default_factory=list)
+    auto_decided: list[int] = field(default_factory=list)
+    skipped: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def sla_check_due(*, now: datetime | None = None, limit: int = 500) -> SlaCheckReport:
+    """Advance every SLA record that is due at `now` (default: the clock). Idempotent."""
+    now = now or clock.now()
+    report = SlaCheckReport()
+    due = list(
+        SlaRecord.objects.filter(next_check_at__lte=now, state__in=OPEN_SLA_STATES, task__isnull=False)
+        .order_by("next_check_at")
+        .values_list("pk", "task_id")[:limit]
+    )
+    for record_id, task_id in due:
+        report.checked += 1
+        try:
+            _check_one(record_id, task_id, now, report)
+        except Exception:  # one broken record must not stop the others; it is retried next minute
+            logger.exception("SLA check of record %s failed", record_id)
+    return report
+
+
+@transaction.atomic(durable=True)
+def _check_one(record_id: int, task_id: int, now: datetime, report: SlaCheckReport) -> None:
+    locked = lock_task(task_id, skip_locked=True)
+    record = (
+        SlaRecord.objects.select_for_update(skip_locked=True)
+        .filter(pk=record_id, state__in=OPEN_SLA_STATES, next_check_at__lte=now)
+        .first()
+    )
+    if locked is None or record is None:
+        report.skipped += 1
+        return
+    phase = sla_phase(now, record.warn_at, record.due_at)
+    if phase == "at_risk" and record.state == SlaState.ON_TRACK:
+        record.warn(at=now)
+        record.save()
+        _at_risk(locked, record, now)
+        report.at_risk.append(task_id)
+    elif phase == "breached":
+        record.breach(at=now)
+        record.save()
+        if _breached(locked, record, now):
+            report.auto_decided.append(task_id)
+        report.breached.append(task_id)
+    else:  # the deadlines are later than the check time (e.g. clock skew): look again then
+        record.next_check_at = record.warn_at if record.state == SlaState.ON_TRACK else record.due_at
+        record.save()
+
+
+def _watchers(locked: LockedTask) -> list:  # type: ignore[type-arg]
+    task = locked.task
+    if task.assignee is not None:
+        return [task.assignee]
+    return [*task.candidate_users.all(), *_people([], list(task.candidate_groups.all()))]
+
+
+def _at_risk(locked: LockedTask, record: SlaRecord, now: datetime) -> None:
+    task, request = locked.task, locked.request
+    event_append(
+        request=request,
+        task=task,
+        kind=TaskEventKind.SLA_AT_RISK,
+        at=now,
+        data={"due_at": record.due_at.isoformat()},
+    )
+    notify(
+        users=_watchers(locked),
+        kind=NotificationKind.SLA_AT_RISK,
+        task=task,
+        at=now,
+        title=f"Due soon: {request.name}",
+        body=f"{request.name} is due at {record.due_at:%Y-%m-%d %H:%M} UTC.",
+    )
+    announce([task.pk], TaskEventKind.SLA_AT_RISK)
+
+
+def _breached(locked: LockedTask, record: SlaRecord, now: datetime) -> bool:
+    """Run the escalation actions; True when the auto outcome settled the step."""
+    task, request = locked.task, locked.request
+    escalation = record.escalation or {}
+    event_append(
+        request=request,
+        task=task,
+        kind=TaskEventKind.SLA_BREACHED,
+        at=now,
+        data={"due_at": record.due_at.isoformat(), "escalation": escalation},
+    )
+    if not task.is_live:
+        return False
+    auto_outcome = escalation.get("auto_outcome")
+    if auto_outcome and task_auto_decide(locked=locked, outcome=auto_outcome, now=now):
+        record.escalated_at = now
+        record.save(update_fields=["escalated_at"])
+        return True
+    watchers = _watchers(locked)
+    groups = list(Group.objects.filter(name__in=escalation.get("to_groups") or []))
+    if escalation.get("move") and groups:
+        task.candidate_users.clear()
+        task.candidate_groups.set(groups)
+    elif groups:
+        task.candidate_groups.add(*groups)
+    if task.state in (TaskState.OPEN, TaskState.CLAIMED):
+        task.escalate(at=now)
+        task.save()
+    record.escalated_at = now
+    record.save(update_fields=["escalated_at"])
+    event_append(
+        request=request,
+        task=task,
+        kind=TaskEventKind.ESCALATED,
+        at=now,
+        data={"to_groups": [g.name for g in groups], "move": bool(escalation.get("move"))},
+    )
+    if escalation.get("notify", True):
+        recipients = [*watchers, *_people([], groups)]
+        recipients = [r for r in recipients if request.allow_self_approval or r.pk != request.started_by_id]
+        notify(
+            users=recipients,
+            kind=NotificationKind.ESCALATED,
+            task=task,
+            at=now,
+            title=f"Overdue: {request.name}",
+            body=f"{request.name} was due at {record.due_at:%Y-%m-%d %H:%M} UTC and is escalated.",
+        )
+    announce([task.pk], TaskEventKind.ESCALATED)
+    return False
