@@ -21,3 +21,29 @@ def engine_approval_decided(
     from workflows.services.instances import instance_apply  # the adapter; imported late (app loading)
 
     instance_apply(instance_id, ApprovalDecided(str(step_id), outcome, output), actor=actor)
+
+
+def _on_open_approval(context: Any, command: Any) -> None:
+    from approvals.services.opening import approval_open
+
+    approval_open(instance=context.instance, command=command, now=context.now)
+
+
+def _on_cancel_steps(context: Any, command: Any) -> None:
+    from approvals.services.opening import approvals_cancel
+
+    approvals_cancel(step_ids=command.step_ids, reason=command.reason, now=context.now)
+
+
+def register_engine_effects() -> None:
+    """Hook approvals into the runtime's effect registry (workflows.runtime.effects):
+    `OpenApproval` opens tasks, `CancelSteps` cancels the open tasks of those steps."""
+    from workflows.engine.commands import CancelSteps, OpenApproval
+
+    try:
+        from workflows.runtime.effects import register_effect
+    except ModuleNotFoundError:  # a checkout without the runtime: nothing to hook into
+        return
+
+    register_effect(OpenApproval, _on_open_approval)
+    register_effect(CancelSteps, _on_cancel_steps)

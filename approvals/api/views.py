@@ -1,0 +1,146 @@
+"""The tasks API: thin views that parse, call one service or selector, and render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from approvals.api.serializers import (
+    CommentOutputSerializer,
+    DecisionOutputSerializer,
+    EventOutputSerializer,
+    TaskOutputSerializer,
+)
+from approvals.selectors.inbox import InboxFilters, inbox_for_user
+from approvals.selectors.tasks import task_get_for_user, task_view
+from approvals.services.assignment import task_claim, task_delegate, task_unclaim
+from approvals.services.comments import comment_add
+from approvals.services.deciding import task_decide, tasks_decide_bulk
+
+
+class InboxPagination(PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def _detail(task_id: Any, user: Any) -> dict[str, Any]:
+    task = task_get_for_user(task_id, user)
+    view = task_view(task, user)
+    body = TaskOutputSerializer(task).data
+    body.update(
+        form=list(task.request.form),
+        can_decide=view.can_decide,
+        cannot_decide_because=view.refusal,
+        can_claim=view.can_claim,
+        can_unclaim=view.can_unclaim,
+        delegated_by=task.delegated_by.get_username() if task.delegated_by else None,
+        delegation_note=task.delegation_note,
+        instance=view.instance_summary | body["instance"],
+        decisions=[DecisionOutputSerializer(d).data for d in view.decisions],
+        comments=[CommentOutputSerializer(c).data for c in view.comments],
+        history=[EventOutputSerializer(e).data for e in view.history],
+    )
+    return body
+
+
+class TaskListApi(APIView):
+    """GET /api/tasks/: the inbox. Filters: scope, workflow, sla, due_before, due_after, q, ordering."""
+
+    @extend_schema(responses=TaskOutputSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        filters = InboxFilters.parse(request.query_params)
+        paginator = InboxPagination()
+        page = paginator.paginate_queryset(inbox_for_user(request.user, filters), request, view=self)
+        return paginator.get_paginated_response([TaskOutputSerializer(task).data for task in page or []])
+
+
+class TaskDetailApi(APIView):
+    def get(self, request: Request, task_id: int) -> Response:
+        return Response(_detail(task_id, request.user))
+
+
+class TaskClaimApi(APIView):
+    def post(self, request: Request, task_id: int) -> Response:
+        task_claim(task_id=task_id, actor=request.user)
+        return Response(_detail(task_id, request.user))
+
+
+class TaskUnclaimApi(APIView):
+    def post(self, request: Request, task_id: int) -> Response:
+        task_unclaim(task_id=task_id, actor=request.user)
+        return Response(_detail(task_id, request.user))
+
+
+class TaskDelegateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        to = serializers.CharField(max_length=150)
+        note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request: Request, task_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        task_delegate(task_id=task_id, actor=request.user, **data.validated_data)
+        return Response(_detail(task_id, request.user))
+
+
+class TaskDecideApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        outcome = serializers.CharField(max_length=64)
+        form = serializers.JSONField(required=False, default=dict)
+        comment = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request: Request, task_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        task_get_for_user(task_id, request.user)  # 404 before any lock for a task the user cannot see
+        task_decide(task_id=int(task_id), actor=request.user, **data.validated_data)
+        return Response(_detail(task_id, request.user))
+
+
+class TaskBulkDecideApi(APIView):
+    """POST /api/tasks/bulk-decide/ {tasks: [ids], outcome, comment}: tasks that need no form input."""
+
+    class InputSerializer(serializers.Serializer):
+        tasks = serializers.ListField(
+            child=serializers.IntegerField(min_value=1), min_length=1, max_length=200
+        )
+        outcome = serializers.CharField(max_length=64)
+        comment = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = tasks_decide_bulk(
+            task_ids=data.validated_data["tasks"],
+            actor=request.user,
+            outcome=data.validated_data["outcome"],
+            comment=data.validated_data["comment"],
+        )
+        return Response({"decided": result.decided, "failed": {str(k): v for k, v in result.failed.items()}})
+
+
+class TaskCommentsApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        body = serializers.CharField(max_length=10_000)
+
+    def get(self, request: Request, task_id: int) -> Response:
+        task = task_get_for_user(task_id, request.user)
+        comments = task.request.comments.select_related("author").order_by("created_at", "pk")
+        return Response([CommentOutputSerializer(c).data for c in comments])
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request: Request, task_id: int) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = comment_add(task_id=task_id, author=request.user, body=data.validated_data["body"])
+        return Response(CommentOutputSerializer(comment).data, status=status.HTTP_201_CREATED)
