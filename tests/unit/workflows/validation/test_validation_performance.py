@@ -13,12 +13,14 @@ BUDGET_MS = 50.0
 
 
 def _timed(graph: dict, *, cold: bool) -> float:
+    """CPU milliseconds of this thread: the machine is shared, and time spent waiting for
+    a core while other processes run is not the validator's."""
     if cold:  # nothing compiled before: every expression and template is parsed afresh
         _compile.cache_clear()
         _compile_template.cache_clear()
-    start = time.perf_counter()
+    start = time.thread_time()
     problems = validate_graph(graph, port=FakePort())
-    elapsed = (time.perf_counter() - start) * 1000
+    elapsed = (time.thread_time() - start) * 1000
     assert problems == []
     return elapsed
 
@@ -31,3 +33,13 @@ def test_a_thousand_node_graph_validates_within_the_budget_even_with_cold_expres
     best = min(_timed(graph, cold=True) for _ in range(5))
     # then the whole pipeline stays under budget
     assert best < BUDGET_MS, f"{best:.1f} ms"
+
+
+def test_revalidating_an_unchanged_graph_costs_about_half_the_budget() -> None:
+    # given a graph already validated once (its expressions compiled and cached)
+    graph = big_graph(1_000)
+    _timed(graph, cold=False)
+    # when validated again, as the designer does after every edit
+    best = min(_timed(graph, cold=False) for _ in range(5))
+    # then it is well under budget
+    assert best < BUDGET_MS * 0.7, f"{best:.1f} ms"
