@@ -1,0 +1,1 @@
+"""Server-rendered pages: the inbox, a task, notifications, the SLA report."""
