@@ -66,6 +66,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "approvals.context_processors.notifications",
             ],
         },
     },
@@ -208,6 +209,15 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+# --- Approvals (approvals.services.sla_checker) -------------------------------------
+# SLA records are checked this often (seconds): at risk, breached, escalation actions.
+FLOWDESK_SLA_CHECK_INTERVAL = env_float(ENV, "FLOWDESK_SLA_CHECK_INTERVAL", 60.0)
+CELERY_BEAT_SCHEDULE["approvals.sla_check"] = {
+    "task": "approvals.sla_check",
+    "schedule": FLOWDESK_SLA_CHECK_INTERVAL,
+    "options": {"expires": max(FLOWDESK_SLA_CHECK_INTERVAL, 1.0)},
+}
 
 # --- REST framework -------------------------------------------------------
 REST_FRAMEWORK = {
