@@ -215,6 +215,7 @@ class DefinitionImportApi(JsonApi):
     @extend_schema(
         summary="Import a workflow definition",
         request=ExportDocument,
+        parameters=[OpenApiParameter("key", OpenApiTypes.STR, description="Import under this key instead")],
         responses={
             201: DefinitionOutput,
             409: OpenApiResponse(description="key_taken"),
@@ -223,5 +224,7 @@ class DefinitionImportApi(JsonApi):
         },
     )
     def post(self, request: Request) -> Response:
-        definition = definition_import(owner=request.user, document=request.data)
+        definition = definition_import(
+            owner=request.user, document=request.data, key=request.query_params.get("key")
+        )
         return _output(request, definition, status.HTTP_201_CREATED)

@@ -265,6 +265,9 @@ def test_export_then_import_gives_an_identical_graph() -> None:
     copy_ = client.get(url("definition-export", key="incident-copy")).json()
     assert {**copy_, "key": "incident"} == exported
     assert checksum(copy_["graph"]) == checksum(graph)
+    # and the key may also be overridden with ?key=
+    again = client.post(url("definition-import") + "?key=incident-third", exported, format="json")
+    assert again.status_code == 201 and again.json()["key"] == "incident-third"
 
 
 @pytest.mark.parametrize(
