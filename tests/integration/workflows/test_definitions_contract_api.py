@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -69,25 +68,17 @@ def test_the_contract_endpoints_need_a_login() -> None:
     assert APIClient().get(reverse("api:graph-schema")).status_code in {401, 403}
 
 
-def test_saving_and_validating_a_thousand_node_graph_through_the_api_is_quick(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    # given a 1,000-node graph and the group its approvals name
+def test_a_thousand_node_graph_saves_and_validates_through_the_api() -> None:
+    # given a 1,000-node graph and the group its approvals name (its speed is measured by `manage.py bench`)
     Group.objects.create(name="managers")
     definition = DefinitionFactory(key="big")
     client = client_for(definition.owner)
     graph = big_graph(1_000)
     detail = reverse("api:definition-detail", kwargs={"key": "big"})
     # when it is saved and then validated
-    started = time.perf_counter()
     saved = client.put(detail, {"graph": graph}, format="json", HTTP_IF_MATCH='"1"')
-    save_ms = (time.perf_counter() - started) * 1000
-    started = time.perf_counter()
     checked = client.post(reverse("api:definition-validate", kwargs={"key": "big"}), {}, format="json")
-    validate_ms = (time.perf_counter() - started) * 1000
-    # then both succeed well within a second on this kind of machine
+    # then both succeed and the stored graph is the one sent
     assert saved.status_code == 200
     assert checked.json() == {"valid": True, "problems": []}
-    with capsys.disabled():
-        print(f"\n1,000-node graph: save {save_ms:.0f} ms, validate {validate_ms:.0f} ms through the API")
-    assert save_ms < 1_000 and validate_ms < 1_000
+    assert client.get(detail).json()["graph"] == graph
