@@ -167,6 +167,7 @@ class StepExecution(ConcurrentTransitionMixin, models.Model):
         """Run (or retry) the compensation action of this finished step."""
         self.compensation = {**(self.compensation or {}), "action": action, "params": params}
         self.compensation_attempt = attempt
+        self.redeliveries = 0
         self.not_before = not_before
         self.lease_expires_at = None
         self.dispatched_at = None

@@ -1,0 +1,218 @@
+"""Start instances and apply events to them: the one path every engine event takes.
+
+Locking policy (the order is fixed; never take these the other way round):
+
+1. the instance row: `SELECT ... FOR UPDATE` (`runtime.repository.lock_instance`), held
+   for the whole load -> decide -> write cycle, so decisions for one instance never
+   interleave (a join fires once, a late report sees the step moved on);
+2. then its step rows, read (not locked: every writer of a step's status holds the
+   instance lock first; a worker's claim locks the instance inside its one statement;
+   lease renewals touch only `lease_expires_at` of one row and wait for nothing);
+3. then rows created for it (steps, events, waits) and other apps' rows through
+   registered effects (approval tasks).
+Never two instance rows in one transaction: a parent and a child talk through
+messages sent after commit. Circuit-breaker rows are locked only outside instance
+transactions. Celery messages and channel-layer pushes leave in `on_commit` only.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework.exceptions import PermissionDenied
+
+from workflows.engine import decide
+from workflows.engine.events import Event, InstanceStarted
+from workflows.models import ExecutionEvent, VersionStatus, WorkflowInstance
+from workflows.runtime.applier import Annotations, Applier, LocalBudget, LocalClaim
+from workflows.runtime.graphs import graph_for_version
+from workflows.runtime.inputs import input_problems
+from workflows.runtime.repository import build_state, load_steps, lock_instance
+from workflows.selectors.definitions import (
+    can_start,
+    definition_get_for_user,
+    version_get,
+    version_latest_startable,
+)
+from workflows.services.engine_errors import (
+    DuplicateBusinessKey,
+    InvalidInput,
+    InvalidState,
+    NoPublishedVersion,
+    VersionNotStartable,
+)
+from workflows.services.errors import invalid
+
+_rng = random.SystemRandom()
+MAX_KEY_LENGTH = 200
+
+
+@dataclass
+class Applied:
+    """What one event did: the instance after it, why it was ignored (if it was), the
+    events appended, and a step the reporting worker claimed to run next (local)."""
+
+    instance: WorkflowInstance
+    ignored: str | None = None
+    events: list[ExecutionEvent] = field(default_factory=list)
+    local_claim: LocalClaim | None = None
+
+
+def _actor_id(actor: Any) -> int | None:
+    return getattr(actor, "pk", None) if actor is not None and actor.is_authenticated else None
+
+
+def instance_start(
+    *,
+    definition_key: str,
+    version: int | None = None,
+    input: Any,
+    business_key: str = "",
+    started_by: Any,
+    correlation_id: str | None = None,
+    parent: WorkflowInstance | None = None,
+    parent_step_id: UUID | str | None = None,
+) -> WorkflowInstance:
+    """Start an instance of `definition_key` on `version` (default: the latest published).
+
+    Raises 404 (definition or version not visible), 403 (may view but not start),
+    400 invalid_input (per-field details: missing, mistyped, unknown), 409 version_retired,
+    409 not_published, 409 duplicate_business_key. A deprecated version starts, flagged
+    `started_on_deprecated`. One transaction: insert the instance, apply `InstanceStarted`,
+    write steps and events; the first steps are dispatched after commit.
+    """
+    definition = definition_get_for_user(user=started_by, key=definition_key)
+    if parent is None and not can_start(started_by, definition):
+        raise PermissionDenied("You may view this workflow but not start it.")
+    if version is None:
+        pinned = version_latest_startable(definition=definition)
+        if pinned is None:
+            raise NoPublishedVersion(f"{definition.key} has no published version to start.")
+    else:
+        pinned = version_get(definition=definition, number=version)
+        if pinned.status == VersionStatus.RETIRED:
+            raise VersionNotStartable(f"Version {version} of {definition.key} is retired.")
+    if not isinstance(business_key, str) or len(business_key) > MAX_KEY_LENGTH:
+        raise invalid("business_key", f"must be a string of at most {MAX_KEY_LENGTH} characters")
+    correlation = correlation_id or ""
+    if not isinstance(correlation, str) or len(correlation) > MAX_KEY_LENGTH:
+        raise invalid("correlation_id", f"must be a string of at most {MAX_KEY_LENGTH} characters")
+    problems = input_problems(pinned.graph.get("inputs"), input)
+    if problems:
+        raise InvalidInput(problems)
+
+    graph = graph_for_version(pinned.pk, pinned.graph)
+    now = timezone.now()
+    user = started_by if started_by is not None and started_by.is_authenticated else None
+    instance = WorkflowInstance(
+        id=uuid.uuid4(),
+        definition=definition,
+        version=pinned,
+        input=graph.with_input_defaults(input),
+        business_key=business_key,
+        correlation_id=correlation,
+        started_by=user,
+        started_on_deprecated=pinned.status == VersionStatus.DEPRECATED,
+        parent=parent,
+        parent_step_id=parent_step_id,
+        depth=(parent.depth + 1) if parent is not None else 0,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        with transaction.atomic():
+            applier = Applier(instance, {}, now=now, actor_id=_actor_id(started_by), is_new=True)
+            applier.log.instance_event(
+                "instance_started",
+                definition=definition.key,
+                version=pinned.number,
+                business_key=business_key,
+                deprecated_version=instance.started_on_deprecated,
+            )
+            decision = decide(graph, build_state(instance, {}), InstanceStarted(), now=now, rng=_rng)
+            applier.apply(decision.commands, decision.state)
+            applier.finish()
+    except IntegrityError as exc:
+        if "workflow_instance_unique_business_key" in str(exc):
+            raise DuplicateBusinessKey(definition=definition.key, business_key=business_key) from None
+        raise
+    return instance
+
+
+def instance_apply(
+    instance_id: UUID | str,
+    event: Event,
+    *,
+    actor: Any = None,
+    annotations: Annotations | None = None,
+    local: LocalBudget | None = None,
+    now: datetime | None = None,
+) -> Applied:
+    """Apply one engine event to an instance: lock, load, decide, write, dispatch after commit.
+
+    THE path for every event (workers' reports, timers, signals, approvals, operators).
+    Joins the caller's transaction if there is one. Idempotent: an event the core
+    ignores (a duplicate, a stale attempt, a finished instance) writes nothing and
+    returns `Applied(ignored=reason)`. With `local`, a lone short next step is claimed
+    for the calling worker (see `runtime.applier`). Raises WorkflowInstance.DoesNotExist.
+    """
+    with transaction.atomic(savepoint=False):
+        instance = lock_instance(instance_id)
+        return apply_locked(instance, event, actor=actor, annotations=annotations, local=local, now=now)
+
+
+def apply_locked(
+    instance: WorkflowInstance,
+    event: Event,
+    *,
+    actor: Any = None,
+    annotations: Annotations | None = None,
+    local: LocalBudget | None = None,
+    now: datetime | None = None,
+    prepare: Callable[[Applier], None] | None = None,
+    strict: bool = False,
+) -> Applied:
+    """`instance_apply` for a caller already holding the instance lock.
+
+    `prepare(applier)` runs adapter transitions first (an operator reopening a failed
+    step); with `strict`, an event the core ignores raises 409 invalid_state (rolling
+    back whatever `prepare` did) instead of returning quietly.
+    """
+    now = now or timezone.now()
+    applier = Applier(
+        instance,
+        load_steps(instance),
+        now=now,
+        actor_id=_actor_id(actor),
+        annotations=annotations,
+        local=local,
+    )
+    if prepare is not None:
+        prepare(applier)
+    graph = graph_for_version(instance.version_id)
+    decision = decide(graph, build_state(instance, applier.steps), event, now=now, rng=_rng)
+    if decision.ignored is not None:
+        if strict:
+            raise InvalidState(f"Nothing to do: {decision.ignored}.", reason=decision.ignored)
+        return Applied(instance, ignored=decision.ignored)
+    applier.apply(decision.commands, decision.state)
+    applier.finish()
+    return Applied(instance, events=applier.log.events, local_claim=applier.local_claim)
+
+
+def instance_lock_or_404(instance_id: UUID | str) -> WorkflowInstance:
+    """Lock an instance row for an operation; 404 when there is none."""
+    from django.http import Http404
+
+    try:
+        return lock_instance(instance_id)
+    except (WorkflowInstance.DoesNotExist, ValueError, TypeError):
+        raise Http404("no such instance") from None

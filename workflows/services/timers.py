@@ -1,0 +1,99 @@
+"""Fire durable waits that came due (the beat task `fire_due_waits_task` calls this).
+
+Rows are claimed in batches with `FOR UPDATE SKIP LOCKED` (two beat runs or two
+workers never take the same row) by setting `claimed_until`; each is then fired in its
+own transaction that also sets `fired_at`. If the worker dies in between, the claim
+lapses and another run fires it. Firing is idempotent: the engine ignores an event for
+a step that is no longer live, and the adapter transitions check the attempt.
+
+* retry: the step is still retrying on that attempt -> scheduled, dispatched.
+* timer -> `TimerFired`; signal_timeout / step_timeout -> `StepTimedOut`.
+* circuit / dispatch: the step is still scheduled on that attempt -> sent again.
+* compensation: the compensation is still waiting on that attempt -> sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from workflows.engine.events import StepTimedOut, TimerFired
+from workflows.models import DueWait, StepExecution, StepStatus, WaitKind, WorkflowInstance
+from workflows.runtime.applier import Applier
+from workflows.runtime.repository import lock_instance
+from workflows.services.instances import apply_locked
+
+logger = logging.getLogger(__name__)
+CLAIM_SECONDS = 60
+
+
+def due_waits_fire(*, now: datetime | None = None, batch: int | None = None) -> int:
+    """Fire every wait due at `now` (default: now); return how many were fired."""
+    size = batch or settings.FLOWDESK_DUE_WAITS_BATCH
+    fired = 0
+    while True:
+        moment = now or timezone.now()
+        claimed = _claim(moment, size)
+        for wait in claimed:
+            try:
+                wait_fire(wait, now=moment)
+                fired += 1
+            except Exception:  # one bad row must not stop the others; its claim lapses
+                logger.exception("could not fire %s wait %s", wait.kind, wait.pk)
+        if len(claimed) < size:
+            return fired
+
+
+def _claim(now: datetime, size: int) -> list[DueWait]:
+    with transaction.atomic():
+        rows = list(
+            DueWait.objects.select_for_update(skip_locked=True)
+            .filter(fired_at__isnull=True, due_at__lte=now)
+            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .order_by("due_at")[:size]
+        )
+        if rows:
+            until = now + timedelta(seconds=CLAIM_SECONDS)
+            DueWait.objects.filter(pk__in=[row.pk for row in rows]).update(claimed_until=until)
+    return rows
+
+
+def wait_fire(wait: DueWait, *, now: datetime) -> None:
+    """Fire one claimed wait in its own transaction (instance lock first)."""
+    with transaction.atomic():
+        instance = lock_instance(wait.instance_id)
+        step_id = str(wait.step_id)
+        if wait.kind == WaitKind.TIMER:
+            apply_locked(instance, TimerFired(step_id), now=now)
+        elif wait.kind in (WaitKind.SIGNAL_TIMEOUT, WaitKind.STEP_TIMEOUT):
+            apply_locked(instance, StepTimedOut(step_id), now=now)
+        else:
+            row = StepExecution.objects.filter(pk=wait.step_id).first()
+            if row is not None:
+                _redispatch(instance, row, wait, now)
+        DueWait.objects.filter(pk=wait.pk).update(fired_at=now)
+
+
+def _redispatch(instance: WorkflowInstance, row: StepExecution, wait: DueWait, now: datetime) -> None:
+    applier = Applier(instance, {}, now=now, actor_id=None)
+    applier.adopt(row)
+    if wait.kind == WaitKind.RETRY:
+        if row.status == StepStatus.RETRYING and row.attempt == wait.attempt:
+            applier.dispatch_retry(row)
+    elif wait.kind in (WaitKind.CIRCUIT, WaitKind.DISPATCH):
+        if row.status == StepStatus.SCHEDULED and row.attempt == wait.attempt:
+            row.not_before = None
+            applier.resend(row)
+    elif (
+        wait.kind == WaitKind.COMPENSATION
+        and row.status == StepStatus.COMPENSATING
+        and row.compensation_attempt == wait.attempt
+    ):
+        row.not_before = None
+        applier.resend(row)
+    applier.finish()  # a suspended instance keeps the step scheduled; resume sends it
