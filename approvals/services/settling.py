@@ -52,7 +52,6 @@ def decision_record(
         reason=reason,
         decided_at=now,
     )
-    sla_close(task=task, now=now)
     event_append(
         request=task.request,
         task=task,
@@ -61,6 +60,7 @@ def decision_record(
         at=now,
         data={"outcome": outcome, "kind": kind, **({"reason": reason} if reason else {})},
     )
+    sla_close(task=task, now=now)
     return decision
 
 

@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group, User
 
 from approvals.models import ApprovalRequest, ApprovalTask
 from tests.factories import DefinitionFactory, GroupFactory, UserFactory, VersionFactory
-from workflows.models import WorkflowDefinition, WorkflowInstance
+from workflows.models import DefinitionPermission, Role, WorkflowDefinition, WorkflowInstance
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "workflows" / "demo" / "examples"
 DEMO_GROUPS = ("managers", "finance", "directors", "team-leads", "hr", "soc-analysts", "soc-leads")
@@ -86,6 +86,11 @@ def start(people: dict[str, User]) -> Callable[..., WorkflowInstance]:
     def _start(
         amount: float, *, key: str = "expense-approval", by: str = "alice", title: str = "Laptop"
     ) -> WorkflowInstance:
+        definition = WorkflowDefinition.objects.get(key=key)
+        if definition.owner_id != people[by].pk:
+            DefinitionPermission.objects.get_or_create(
+                definition=definition, user=people[by], role=Role.STARTER
+            )
         return instance_start(
             definition_key=key, input={"title": title, "amount": amount}, started_by=people[by]
         )
