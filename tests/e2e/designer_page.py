@@ -84,10 +84,14 @@ class DesignerPage:
             self.page.get_by_test_id("btn-export-json").click()
         return Path(download.value.path()).read_text(encoding="utf-8")
 
-    def import_text(self, text: str, name: str = "graph.json") -> None:
+    def import_text(self, text: str, name: str = "graph.json", *, expect_ok: bool = True) -> None:
+        """Pick `text` as a graph file; wait for the import (or its error) to be announced."""
+        outcome = "import-done" if expect_ok else "import-error"
+        count = self.page.get_by_test_id(outcome).count()
         self.page.get_by_test_id("import-file").set_input_files(
             files=[{"name": name, "mimeType": "application/json", "buffer": text.encode()}]
         )
+        expect(self.page.get_by_test_id(outcome)).to_have_count(count + 1)
 
 
 def pretty(graph: dict[str, Any]) -> str:

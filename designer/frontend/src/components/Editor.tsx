@@ -127,7 +127,7 @@ export function Editor({ config, definition, etag, catalog }: Props) {
     }
     editor.replaceGraph(parsed.graph);
     window.setTimeout(commands.fit, 50);
-    toasts.show(`Imported ${parsed.graph.nodes.length} steps from ${file.name}. Undo to go back.`);
+    toasts.show(`Imported ${parsed.graph.nodes.length} steps from ${file.name}. Undo to go back.`, "info", "import-done");
   };
 
   const exportImage = async (format: "svg" | "png") => {

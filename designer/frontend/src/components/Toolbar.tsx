@@ -1,5 +1,5 @@
 /** The top bar: where you are, save state, editing tools, files, running and publishing. */
-import type { ReactNode } from "react";
+import { type ReactNode, useRef } from "react";
 import type { SaveStatus } from "../hooks/useDraftSave";
 import { cx } from "./DecorContext";
 import { Icon } from "./Icon";
@@ -51,6 +51,11 @@ function ToolButton({ icon, label, testId, onClick, disabled, shortcut, children
 }
 
 export function Toolbar(p: Props) {
+  const menu = useRef<HTMLDetailsElement>(null);
+  const fromMenu = (action: () => void) => () => {
+    if (menu.current) menu.current.open = false;
+    action();
+  };
   return (
     <header className="fd-toolbar" role="toolbar" aria-label="Designer tools">
       <div className="fd-toolbar__group fd-toolbar__title">
@@ -78,14 +83,14 @@ export function Toolbar(p: Props) {
         <ToolButton icon="fit" label="Fit to screen" testId="btn-fit" onClick={p.onFit} />
         <span className="fd-sep" aria-hidden="true" />
         <ToolButton icon="upload" label="Import a graph file" testId="btn-import" onClick={p.onImport} disabled={p.readOnly} />
-        <details className="fd-menu">
+        <details className="fd-menu" ref={menu} onKeyDown={(e) => e.key === "Escape" && menu.current && (menu.current.open = false)}>
           <summary className="fd-icon-btn fd-icon-btn--bar" aria-label="Export" title="Export" data-testid="btn-export">
             <Icon name="download" size={17} />
           </summary>
           <div className="fd-menu__list" role="menu">
-            <button type="button" role="menuitem" data-testid="btn-export-json" onClick={p.onExportJson}>Graph as JSON</button>
-            <button type="button" role="menuitem" data-testid="btn-export-svg" onClick={p.onExportSvg}>Image as SVG</button>
-            <button type="button" role="menuitem" data-testid="btn-export-png" onClick={p.onExportPng}>Image as PNG</button>
+            <button type="button" role="menuitem" data-testid="btn-export-json" onClick={fromMenu(p.onExportJson)}>Graph as JSON</button>
+            <button type="button" role="menuitem" data-testid="btn-export-svg" onClick={fromMenu(p.onExportSvg)}>Image as SVG</button>
+            <button type="button" role="menuitem" data-testid="btn-export-png" onClick={fromMenu(p.onExportPng)}>Image as PNG</button>
           </div>
         </details>
       </div>

@@ -1,7 +1,8 @@
 /**
  * The draft graph being edited: React Flow nodes/edges plus the rest of the document, with an undo
- * stack of snapshots. Snapshots are recorded shortly after each change settles and at drag stop;
- * undo first records whatever is pending, so it always steps back exactly one visible change.
+ * stack of snapshots. Discrete edits (add, connect, delete, paste, import, layout) are recorded at
+ * once, a drag at its stop, typing once it pauses; undo first records whatever is pending, so it
+ * always steps back exactly one visible change.
  */
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
@@ -47,6 +48,7 @@ export function useGraphEditor(initial: GraphDoc): GraphEditor {
   const jsonRef = useRef(graphJson);
   jsonRef.current = graphJson;
   const dragging = useRef(false);
+  const discrete = useRef(false);
 
   const commitHistory = useCallback((next: HistoryState) => {
     historyRef.current = next;
@@ -55,6 +57,11 @@ export function useGraphEditor(initial: GraphDoc): GraphEditor {
 
   useEffect(() => {
     if (dragging.current) return undefined;
+    if (discrete.current) {
+      discrete.current = false;
+      commitHistory(historyRecord(historyRef.current, graphJson));
+      return undefined;
+    }
     const timer = window.setTimeout(() => commitHistory(historyRecord(historyRef.current, graphJson)), RECORD_DELAY_MS);
     return () => window.clearTimeout(timer);
   }, [graphJson, commitHistory]);
@@ -85,8 +92,26 @@ export function useGraphEditor(initial: GraphDoc): GraphEditor {
     [commitHistory, load],
   );
 
-  const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => setNodes((ns) => applyNodeChanges(changes, ns)), []);
-  const onEdgesChange = useCallback((changes: EdgeChange<FlowEdge>[]) => setEdges((es) => applyEdgeChanges(changes, es)), []);
+  /** Record the next graph change as its own undo step (after settling anything pending). */
+  const markDiscrete = useCallback(() => {
+    if (!discrete.current) commitHistory(historyRecord(historyRef.current, jsonRef.current));
+    discrete.current = true;
+  }, [commitHistory]);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<FlowNode>[]) => {
+      if (changes.some((c) => c.type === "remove" || c.type === "add")) markDiscrete();
+      setNodes((ns) => applyNodeChanges(changes, ns));
+    },
+    [markDiscrete],
+  );
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<FlowEdge>[]) => {
+      if (changes.some((c) => c.type === "remove" || c.type === "add")) markDiscrete();
+      setEdges((es) => applyEdgeChanges(changes, es));
+    },
+    [markDiscrete],
+  );
 
   const updateNode = useCallback((id: string, update: (raw: GraphNode) => GraphNode) => {
     setNodes((ns) => ns.map((n) => (n.id === id ? { ...n, data: { ...n.data, raw: update(n.data.raw) } } : n)));
@@ -101,6 +126,7 @@ export function useGraphEditor(initial: GraphDoc): GraphEditor {
   const updateMeta = useCallback((update: (m: GraphMeta) => GraphMeta) => setMeta(update), []);
 
   const addElements = useCallback((newNodes: GraphNode[], newEdges: GraphEdge[], options: { select?: boolean } = {}) => {
+    markDiscrete();
     const select = options.select ?? true;
     setNodes((ns) => [
       ...(select ? ns.map((n) => (n.selected ? { ...n, selected: false } : n)) : ns),
@@ -110,14 +136,15 @@ export function useGraphEditor(initial: GraphDoc): GraphEditor {
       ...(select ? es.map((e) => (e.selected ? { ...e, selected: false } : e)) : es),
       ...newEdges.map((e) => ({ ...toFlowEdge(e), selected: select && newNodes.length === 0 })),
     ]);
-  }, []);
+  }, [markDiscrete]);
 
   const setPositions = useCallback((positions: Map<string, { x: number; y: number }>) => {
+    markDiscrete();
     setNodes((ns) => ns.map((n) => {
       const p = positions.get(n.id);
       return p ? { ...n, position: p } : n;
     }));
-  }, []);
+  }, [markDiscrete]);
 
   const select = useCallback((ids: { nodes?: string[]; edges?: string[] }) => {
     const ns = new Set(ids.nodes ?? []);
