@@ -8,7 +8,7 @@ test:  ## Set up and run the whole test suite (PostgreSQL, Redis, Celery, chromi
 	scripts/test.sh
 
 bench:  ## Run the benchmark against PostgreSQL and Redis; prints a table, writes bench-results/
-	scripts/bootstrap.sh && scripts/services.sh && .venv/bin/python manage.py bench
+	scripts/bench.sh
 
 lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .

@@ -8,6 +8,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+
 from workflows.bench import floor
 from workflows.bench.graphs import wide_graph
 from workflows.bench.stats import ms, percentile
@@ -112,6 +114,8 @@ def api_save_rows(*, user: Any, repeats: int = 10) -> list[Row]:
             body,
             content_type="application/json",
             HTTP_IF_MATCH=f'"{revision}"',
+            HTTP_HOST=settings.ALLOWED_HOSTS[0],
+            secure=True,  # production settings redirect plain HTTP
         )
         timings.append(time.perf_counter() - started)
         if response.status_code != 200:

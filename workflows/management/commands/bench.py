@@ -1,0 +1,104 @@
+"""`python manage.py bench`: Flowdesk's performance on PostgreSQL, Redis and a real Celery worker."""
+
+from __future__ import annotations
+
+import json
+import platform
+import tempfile
+import warnings
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from workflows.bench import scenarios
+from workflows.bench.scenarios import Row
+from workflows.bench.worker import celery_worker
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure Flowdesk against a raw Celery chain on the same broker: engine throughput and latency, "
+        "SQL per step, validation and API figures. Prints a table and writes JSON to bench-results/."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--instances", type=int, default=300, help="Instances (and chains) for throughput."
+        )
+        parser.add_argument(
+            "--latency-runs", type=int, default=30, help="Sequential runs for light-load latency."
+        )
+        parser.add_argument("--output", default="bench-results", help="Folder for the JSON results.")
+        parser.add_argument("--quick", action="store_true", help="Small counts, for a smoke run.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        warnings.filterwarnings("ignore", message="No directory at")  # STATIC_ROOT: no collectstatic here
+        if not (settings.IS_POSTGRES and settings.REDIS_URL):
+            raise CommandError("bench needs DATABASE_URL (PostgreSQL) and REDIS_URL (make bench sets them)")
+        instances = 20 if options["quick"] else options["instances"]
+        latency_runs = 5 if options["quick"] else options["latency_runs"]
+        call_command("migrate", interactive=False, verbosity=0)
+        user, _ = User.objects.get_or_create(
+            username="bench", defaults={"is_staff": True, "is_superuser": True}
+        )
+
+        from workflows.bench import engine
+
+        rows: list[Row] = engine.sql_rows(user)  # before the worker starts: counted in this process
+        log = Path(tempfile.mkdtemp(prefix="flowdesk-bench-")) / "worker.log"
+        with celery_worker(concurrency=2, pool="prefork", log=log):
+            self.stdout.write("Raw Celery chain of 5 no-op tasks (the floor)…")
+            floor = scenarios.celery_floor(throughput_runs=instances, latency_runs=latency_runs)
+            rows += [
+                Row("raw Celery chain of 5: instances/s", floor.instances_per_s, "/s"),
+                Row("raw Celery chain of 5: steps/s", floor.steps_per_s, "/s"),
+                Row("raw Celery chain of 5: latency p50", floor.p50_ms, "ms"),
+                Row("raw Celery chain of 5: latency p95", floor.p95_ms, "ms"),
+            ]
+            rows += self._engine_rows(user, floor, instances=instances, latency_runs=latency_runs)
+        self.stdout.write("Validation and API figures…")
+        rows += scenarios.validation_rows()
+        rows += scenarios.api_save_rows(user=user)
+        self._report(rows, Path(options["output"]), instances=instances)
+
+    def _engine_rows(self, user: User, floor: scenarios.FloorResult, **counts: int) -> list[Row]:
+        from workflows.bench import engine
+
+        self.stdout.write("Flowdesk engine: 5 core.echo tasks…")
+        return engine.engine_rows(user=user, floor=floor, **counts)
+
+    def _report(self, rows: list[Row], folder: Path, *, instances: int) -> None:
+        width = max(len(row.name) for row in rows)
+        self.stdout.write("")
+        self.stdout.write(f"| {'what':<{width}} | {'measured':>12} | {'target':<12} |")
+        self.stdout.write(f"| {'-' * width} | {'-' * 12}:| {'-' * 12} |")
+        for row in rows:
+            verdict = "" if row.ok is None else (" ✓" if row.ok else " ✗")
+            figure = f"{row.value:g} {row.unit}"
+            self.stdout.write(f"| {row.name:<{width}} | {figure:>12} | {row.target + verdict:<12} |")
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        document = {
+            "when": stamp,
+            "machine": {
+                "python": platform.python_version(),
+                "cpus": _cpu_count(),
+                "platform": platform.platform(),
+            },
+            "instances": instances,
+            "rows": [row.as_dict() for row in rows],
+        }
+        for name in (f"bench-{stamp}.json", "latest.json"):
+            (folder / name).write_text(json.dumps(document, indent=2))
+        self.stdout.write(f"\nWrote {folder / 'latest.json'}")
+
+
+def _cpu_count() -> int:
+    import os
+
+    return os.cpu_count() or 0
