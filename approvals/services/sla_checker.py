@@ -134,8 +134,7 @@ def _breached(locked: LockedTask, record: SlaRecord, now: datetime) -> bool:
         return False
     auto_outcome = escalation.get("auto_outcome")
     if auto_outcome and task_auto_decide(locked=locked, outcome=auto_outcome, now=now):
-        record.escalated_at = now
-        record.save(update_fields=["escalated_at"])
+        SlaRecord.objects.filter(pk=record.pk).update(escalated_at=now)  # closed (missed) meanwhile
         return True
     watchers = _watchers(locked)
     groups = list(Group.objects.filter(name__in=escalation.get("to_groups") or []))
@@ -148,7 +147,7 @@ def _breached(locked: LockedTask, record: SlaRecord, now: datetime) -> bool:
         task.escalate(at=now)
         task.save()
     record.escalated_at = now
-    record.save(update_fields=["escalated_at"])
+    record.save()
     event_append(
         request=request,
         task=task,
