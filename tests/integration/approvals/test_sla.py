@@ -210,7 +210,7 @@ def test_two_checkers_at_once_escalate_a_breached_task_once(expense, start) -> N
     for thread in threads:
         thread.join(timeout=30)
     # then every task was escalated exactly once
-    assert sorted(sum((r.breached for r in reports), [])) == sorted(t.pk for t in tasks)
+    assert sorted(pk for r in reports for pk in r.breached) == sorted(t.pk for t in tasks)
     assert TaskEvent.objects.filter(kind="sla_breached").count() == 5
     assert TaskEvent.objects.filter(kind="escalated").count() == 5
     assert Notification.objects.filter(kind="escalated").count() == 5 * 3  # manny, mona, diana each
