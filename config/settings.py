@@ -240,6 +240,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Several models have a `status`; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "InstanceStatusEnum": "workflows.models.instances.InstanceStatus",
+        "StepStatusEnum": "workflows.models.steps.StepStatus",
+        "VersionStatusEnum": "workflows.models.versions.VersionStatus",
+    },
 }
 
 # --- Email ----------------------------------------------------------------

@@ -12,6 +12,17 @@ from workflows.api.definitions import (
     DefinitionPublishApi,
     DefinitionValidateApi,
 )
+from workflows.api.instances import (
+    DefinitionSimulateApi,
+    InstanceCancelApi,
+    InstanceDetailApi,
+    InstanceEventsApi,
+    InstanceListApi,
+    InstanceResumeApi,
+    InstanceSuspendApi,
+    StepRetryApi,
+    StepSkipApi,
+)
 from workflows.api.node_types import GraphSchemaApi, NodeTypesApi
 from workflows.api.versions import (
     VersionDeprecateApi,
@@ -21,7 +32,22 @@ from workflows.api.versions import (
     VersionRetireApi,
 )
 
+instance_patterns = [
+    path("instances/", InstanceListApi.as_view(), name="instance-list"),
+    path("instances/<uuid:instance_id>/", InstanceDetailApi.as_view(), name="instance-detail"),
+    path("instances/<uuid:instance_id>/events/", InstanceEventsApi.as_view(), name="instance-events"),
+    path("instances/<uuid:instance_id>/cancel/", InstanceCancelApi.as_view(), name="instance-cancel"),
+    path("instances/<uuid:instance_id>/suspend/", InstanceSuspendApi.as_view(), name="instance-suspend"),
+    path("instances/<uuid:instance_id>/resume/", InstanceResumeApi.as_view(), name="instance-resume"),
+    path(
+        "instances/<uuid:instance_id>/steps/<uuid:step_id>/retry/", StepRetryApi.as_view(), name="step-retry"
+    ),
+    path("instances/<uuid:instance_id>/steps/<uuid:step_id>/skip/", StepSkipApi.as_view(), name="step-skip"),
+    path("definitions/<slug:key>/simulate/", DefinitionSimulateApi.as_view(), name="definition-simulate"),
+]
+
 urlpatterns = [
+    *instance_patterns,
     path("node-types/", NodeTypesApi.as_view(), name="node-types"),
     path("graph-schema/", GraphSchemaApi.as_view(), name="graph-schema"),
     path("definitions/", DefinitionListApi.as_view(), name="definition-list"),
