@@ -28,10 +28,10 @@ def stacked_bars(rows: Sequence[OpenRow]) -> SafeString:
             width = WIDTH * count / biggest
             parts.append(
                 format_html(
-                    '<rect x="{:.1f}" y="{}" width="{:.1f}" height="18" fill="{}"><title>{}: {} {}</title></rect>',
-                    x,
+                    '<rect x="{}" y="{}" width="{}" height="18" fill="{}"><title>{}: {} {}</title></rect>',
+                    _n(x),
                     y + 4,
-                    width,
+                    _n(width),
                     COLORS[state],
                     row.label,
                     count,
@@ -40,7 +40,7 @@ def stacked_bars(rows: Sequence[OpenRow]) -> SafeString:
             )
             x += width
         parts.append(
-            format_html('<text x="{:.1f}" y="{}" class="chart-value">{}</text>', x + 6, y + 17, row.total)
+            format_html('<text x="{}" y="{}" class="chart-value">{}</text>', _n(x + 6), y + 17, row.total)
         )
     height = len(rows) * ROW + 4
     return format_html(
@@ -49,6 +49,11 @@ def stacked_bars(rows: Sequence[OpenRow]) -> SafeString:
         height,
         format_html_join("", "{}", ((p,) for p in parts)),
     )
+
+
+def _n(value: float) -> str:
+    """A coordinate for SVG (format_html escapes its arguments to strings first)."""
+    return f"{value:.1f}"
 
 
 def _human(seconds: float | None) -> str:
@@ -74,26 +79,26 @@ def duration_bars(rows: Sequence[DurationRow]) -> SafeString:
         parts.append(format_html('<text x="0" y="{}" class="chart-label">{}</text>', y + 17, row.label[:28]))
         parts.append(
             format_html(
-                '<rect x="{}" y="{}" width="{:.1f}" height="18" fill="#9ec5fe"><title>p90 {}</title></rect>',
+                '<rect x="{}" y="{}" width="{}" height="18" fill="#9ec5fe"><title>p90 {}</title></rect>',
                 LABEL,
                 y + 4,
-                p90,
+                _n(p90),
                 _human(row.p90_seconds),
             )
         )
         parts.append(
             format_html(
-                '<rect x="{}" y="{}" width="{:.1f}" height="18" fill="#0b5fce"><title>median {}</title></rect>',
+                '<rect x="{}" y="{}" width="{}" height="18" fill="#0b5fce"><title>median {}</title></rect>',
                 LABEL,
                 y + 4,
-                median,
+                _n(median),
                 _human(row.median_seconds),
             )
         )
         parts.append(
             format_html(
-                '<text x="{:.1f}" y="{}" class="chart-value">{} / {}</text>',
-                LABEL + p90 + 6,
+                '<text x="{}" y="{}" class="chart-value">{} / {}</text>',
+                _n(LABEL + p90 + 6),
                 y + 17,
                 _human(row.median_seconds),
                 _human(row.p90_seconds),
