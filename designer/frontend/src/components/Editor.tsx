@@ -18,7 +18,6 @@ import { useValidation } from "../hooks/useValidation";
 import { useVersions } from "../hooks/useVersions";
 import type { Definition, DesignerConfig, Version } from "../types";
 import { downloadText, downloadUrl } from "../util/download";
-import { renderGraphImage } from "../util/exportImage";
 import { Canvas } from "./Canvas";
 import { DecorContext, type Decor } from "./DecorContext";
 import { EditorDialogs, type DialogName } from "./EditorDialogs";
@@ -132,6 +131,7 @@ export function Editor({ config, definition, etag, catalog }: Props) {
 
   const exportImage = async (format: "svg" | "png") => {
     try {
+      const { renderGraphImage } = await import("../util/exportImage"); // loaded on first use only
       downloadUrl(await renderGraphImage(commands.getNodes() as FlowNode[], format), exportFileName(key, format));
     } catch (e) {
       toasts.show(`Could not export the image: ${(e as Error).message}`, "error");

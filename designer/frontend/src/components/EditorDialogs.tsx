@@ -34,7 +34,17 @@ export function EditorDialogs(p: Props) {
     case "run":
       return <RunDialog definitionKey={p.definitionKey} inputs={p.graph.inputs ?? {}} latestVersion={p.latestVersion} onStarted={p.onStarted} onClose={close} />;
     case "simulate":
-      return <SimulateDialog definitionKey={p.definitionKey} graph={p.graph} onResult={p.onSimulated} onClose={close} />;
+      return (
+        <SimulateDialog
+          definitionKey={p.definitionKey}
+          graph={p.graph}
+          onResult={(result) => {
+            close();
+            p.onSimulated(result);
+          }}
+          onClose={close}
+        />
+      );
     default:
       return null;
   }

@@ -47,7 +47,8 @@ export function ViewBanner({ view, diff, replay, canEdit, catalogError, onClose,
       <div className="fd-banner fd-banner--sim" data-testid="simulation-banner" role="status">
         <Icon name="simulate" size={16} />
         <span>
-          Dry run {replay.done ? `finished: ${replay.result.status}` : "replaying…"} ({replay.result.path.length} steps)
+          Dry run {replay.done ? `finished: ${replay.result.status}` : "replaying…"} ({replay.result.path.length} steps
+          {replay.done && replay.result.result !== null && replay.result.result !== undefined ? `, result ${JSON.stringify(replay.result.result)}` : ""})
         </span>
         <span className="fd-banner__spacer" />
         <button type="button" className="fd-btn fd-btn--small" onClick={onClearReplay}>Clear</button>

@@ -10,6 +10,16 @@ import type { Definition, GraphDoc } from "../types";
 
 export const AUTOSAVE_DELAY_MS = 4000;
 
+/** What the status line says when a save is refused. */
+export function saveErrorText(e: unknown): string {
+  if (e instanceof ApiError && e.code === "graph_invalid") {
+    const problems = (e.details as { problems?: { message: string }[] } | undefined)?.problems ?? [];
+    const first = problems[0]?.message;
+    if (first) return `Not saved until fixed: ${first}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ""}`;
+  }
+  return `Not saved: ${(e as Error).message}`;
+}
+
 export interface Conflict {
   theirs: Definition;
   theirsEtag: string;
@@ -79,7 +89,7 @@ export function useDraftSave(options: {
             setError(`Someone else saved this workflow, and their version could not be loaded: ${(inner as Error).message}`);
           }
         } else {
-          setError(`Not saved: ${(e as Error).message}`);
+          setError(saveErrorText(e));
         }
         return false;
       } finally {

@@ -32,7 +32,10 @@ export function Modal({ title, testId, onClose, children, footer, wide }: Props)
         const items = [...box.querySelectorAll<HTMLElement>(FOCUSABLE)];
         if (!items.length) return;
         const [head, tail] = [items[0]!, items[items.length - 1]!];
-        if (e.shiftKey && document.activeElement === head) {
+        if (!box.contains(document.activeElement)) {
+          e.preventDefault();
+          head.focus();
+        } else if (e.shiftKey && document.activeElement === head) {
           e.preventDefault();
           tail.focus();
         } else if (!e.shiftKey && document.activeElement === tail) {
@@ -41,9 +44,10 @@ export function Modal({ title, testId, onClose, children, footer, wide }: Props)
         }
       }
     };
-    box?.addEventListener("keydown", onKey);
+    // On the document, so Escape and Tab work even when focus fell out (e.g. a button got disabled).
+    document.addEventListener("keydown", onKey);
     return () => {
-      box?.removeEventListener("keydown", onKey);
+      document.removeEventListener("keydown", onKey);
       previous?.focus?.();
     };
   }, []);
