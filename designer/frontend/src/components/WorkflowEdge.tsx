@@ -6,6 +6,19 @@ import { edgeDisplayLabel, edgeKindOf } from "../graph/edgeKinds";
 import { worstSeverity } from "../graph/problems";
 import { DecorContext, cx } from "./DecorContext";
 
+/** Edge strokes as inline styles (not only CSS) so exported images keep them. */
+const STROKES: Record<string, { stroke: string; strokeWidth: number; strokeDasharray?: string }> = {
+  plain: { stroke: "#7b8794", strokeWidth: 1.8 },
+  alt: { stroke: "#8a5a00", strokeWidth: 1.8, strokeDasharray: "6 4" },
+  selected: { stroke: "#1f5fd1", strokeWidth: 2.6 },
+  error: { stroke: "#b42318", strokeWidth: 2.4 },
+  warning: { stroke: "#d29a16", strokeWidth: 2.2 },
+  added: { stroke: "#17703a", strokeWidth: 2.6 },
+  changed: { stroke: "#a35200", strokeWidth: 2.6 },
+  removed: { stroke: "#b42318", strokeWidth: 1.8, strokeDasharray: "5 5" },
+  sim: { stroke: "#17703a", strokeWidth: 3, strokeDasharray: "8 6" },
+};
+
 export const WorkflowEdge = memo(function WorkflowEdge(props: EdgeProps<FlowEdge>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, selected } = props;
   const decor = useContext(DecorContext);
@@ -32,6 +45,7 @@ export const WorkflowEdge = memo(function WorkflowEdge(props: EdgeProps<FlowEdge
         id={id}
         path={path}
         markerEnd={props.markerEnd}
+        style={STROKES[state]}
         className={cx("fd-edge", `fd-edge--${state}`, `fd-edge--kind-${kind}`)}
         interactionWidth={18}
       />
