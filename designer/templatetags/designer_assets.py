@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -64,7 +64,7 @@ def designer_assets(entry: str = ENTRY) -> SafeString:
     try:
         script, styles = entry_files(entry)
     except BundleMissing:
-        return format_html(
+        return mark_safe(  # a constant string, nothing interpolated
             '<p class="error" role="alert">The designer is not built yet: run '
             "<code>npm ci &amp;&amp; npm run build</code> in <code>designer/frontend</code>.</p>"
         )
