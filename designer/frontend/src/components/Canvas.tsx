@@ -90,6 +90,12 @@ export function Canvas(props: CanvasProps) {
 
   return (
     <div className="fd-canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      {nodes.length === 0 && (
+        <div className="fd-canvas__empty" data-testid="empty-canvas">
+          <strong>An empty canvas</strong>
+          <span>{readOnly ? "This graph has no steps." : "Drag a Start step here from the palette, or click it to add it."}</span>
+        </div>
+      )}
       <ReactFlow<FlowNode, FlowEdge>
         nodes={nodes}
         edges={shownEdges}
