@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import LiveApp, login
 from tests.e2e.designer_page import DesignerPage, fast_password_hashing  # noqa: F401 (overrides the fast hasher)
-from workflows.models import WorkflowDefinition
+from workflows.models import DefinitionPermission, Role, WorkflowDefinition
 
 
 @pytest.mark.django_db(transaction=True)
@@ -85,3 +85,29 @@ def test_a_workflow_drawn_from_scratch_is_validated_saved_reloaded_and_published
     assert (version.number, version.notes, version.graph) == (1, "First release", drawn)
     page.get_by_test_id("tab-versions").click()
     expect(page.get_by_test_id("version-1")).to_contain_text("First release")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_viewer_sees_the_workflow_but_cannot_change_it(page: Page, live_app: LiveApp) -> None:
+    # given bob's workflow, which ann may only view
+    User.objects.create_user("ann", password="ann-pass-123")
+    bob = User.objects.create_user("bob", password="bob-pass-123")
+    definition = WorkflowDefinition.objects.create(key="bobs", name="Bob's workflow", owner=bob)
+    DefinitionPermission.objects.create(
+        definition=definition, user=User.objects.get(username="ann"), role=Role.VIEWER
+    )
+    login(page, live_app, "ann", "ann-pass-123")
+
+    # when she opens it
+    designer = DesignerPage(page, live_app)
+    designer.open("bobs")
+
+    # then it is shown read-only: no palette, no save, no edits
+    expect(page.get_by_test_id("node-start")).to_be_visible()
+    expect(page.get_by_test_id("palette-task")).to_be_disabled()
+    expect(page.get_by_test_id("btn-save")).to_have_count(0)
+    expect(page.get_by_test_id("btn-publish")).to_be_disabled()
+    designer.select("start")
+    expect(page.get_by_test_id("field-node-name")).to_be_disabled()
+    page.keyboard.press("Delete")
+    expect(page.get_by_test_id("node-start")).to_be_visible()

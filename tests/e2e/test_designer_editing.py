@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import LiveApp, login
 from tests.e2e.designer_page import DesignerPage, fast_password_hashing  # noqa: F401 (overrides the fast hasher)
+from workflows.models import WorkflowDefinition
 
 
 @pytest.fixture
@@ -120,3 +121,25 @@ def test_a_bad_file_is_refused_with_a_readable_message_and_nothing_changes(desig
     )
     expect(page.get_by_test_id("import-error").last).to_contain_text("not a Flowdesk graph")
     assert designer.graph() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_saves_itself_after_a_few_idle_seconds_and_leaving_before_warns(
+    designer: DesignerPage,
+) -> None:
+    page = designer.page
+    # when a step is added and nothing else happens
+    page.get_by_test_id("palette-end").click()
+    status = page.get_by_test_id("save-status")
+    expect(status).to_have_attribute("data-status", "dirty")
+
+    # then leaving now asks first
+    dialogs: list[str] = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+
+    # and a few seconds later the draft is saved without asking
+    expect(status).to_have_attribute("data-status", "saved", timeout=10_000)
+    assert WorkflowDefinition.objects.get(key="editing").graph == designer.graph()
