@@ -10,7 +10,7 @@ from typing import Any
 
 from .errors import BAD_EXPRESSION, ExpressionError
 from .evaluator import run
-from .parser import parse_expression
+from .parser import ROOT_NAMES, parse_expression
 
 COMPILE_CACHE_SIZE = 1024
 
@@ -44,16 +44,16 @@ class Expression:
 
 
 @functools.lru_cache(maxsize=COMPILE_CACHE_SIZE)
-def _compile(source: str) -> Expression:
-    parsed = parse_expression(source)
+def _compile(source: str, roots: frozenset[str]) -> Expression:
+    parsed = parse_expression(source, roots)
     return Expression(source, parsed.tree, parsed.text, parsed.lead, parsed.references)
 
 
-def compile_expression(source: str) -> Expression:
-    """Parse and statically check `source`; cached. Raises ExpressionError."""
+def compile_expression(source: str, *, roots: frozenset[str] = ROOT_NAMES) -> Expression:
+    """Parse and statically check `source` (reading only `roots`); cached. Raises ExpressionError."""
     if not isinstance(source, str):
         raise ExpressionError(BAD_EXPRESSION, f"an expression must be a string, not {type(source).__name__}")
-    return _compile(source)
+    return _compile(source, roots)
 
 
 def evaluate(source: str, context: Mapping[str, Any], *, now: datetime | None = None) -> Any:

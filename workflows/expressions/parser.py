@@ -72,8 +72,11 @@ class ParsedExpression:
     references: frozenset[tuple[str, ...]]
 
 
-def parse_expression(source: str) -> ParsedExpression:
-    """Parse and check `source`. Raises ExpressionError with a stable code and an offset."""
+def parse_expression(source: str, roots: frozenset[str] = ROOT_NAMES) -> ParsedExpression:
+    """Parse and check `source`. Raises ExpressionError with a stable code and an offset.
+
+    `roots` are the names it may read (the workflow context by default; a webhook's
+    input mapping reads `body` and `headers` instead)."""
     if not isinstance(source, str):
         raise ExpressionError(BAD_EXPRESSION, f"an expression must be a string, not {type(source).__name__}")
     if len(source) > MAX_EXPRESSION_LENGTH:
@@ -87,7 +90,7 @@ def parse_expression(source: str) -> ParsedExpression:
     if not text:
         raise ExpressionError(BAD_EXPRESSION, "expression is empty", 0)
     tree = _parse(text, lead)
-    references = _Checker(text, lead).check(tree)
+    references = _Checker(text, lead, roots).check(tree)
     return ParsedExpression(tree, text, lead, references)
 
 
@@ -130,9 +133,10 @@ def _parse(text: str, lead: int) -> ast.Expression:
 class _Checker:
     """Allow-list check of one tree; `check` returns the data paths it references."""
 
-    def __init__(self, text: str, lead: int) -> None:
+    def __init__(self, text: str, lead: int, roots: frozenset[str] = ROOT_NAMES) -> None:
         self.text = text
         self.lead = lead
+        self.roots = roots
 
     def error(self, code: str, message: str, node: ast.AST) -> ExpressionError:
         if not isinstance(node, ast.expr):
@@ -155,7 +159,7 @@ class _Checker:
                 )
             children = self.children(node)
             if not inside_path and isinstance(node, ast.Name | ast.Attribute | ast.Subscript):
-                path = static_path(node)
+                path = static_path(node, self.roots)
                 if path is not None:
                     references.add(path)
             path_child = node.value if isinstance(node, ast.Attribute | ast.Subscript) else None
@@ -230,13 +234,13 @@ class _Checker:
         raise self.error(FORBIDDEN_SYNTAX, f"{kind}: not allowed in an expression", node)
 
     def name(self, node: ast.Name) -> None:
-        if node.id in ROOT_NAMES or node.id in ALIASES:
+        if node.id in self.roots or node.id in ALIASES:
             return
         if node.id in FUNCTION_TABLE:
             raise self.error(
                 FORBIDDEN_SYNTAX, f"{node.id} is a function: call it, as in {node.id}(...)", node
             )
-        allowed = ", ".join(sorted(ROOT_NAMES | ALIASES.keys()))
+        allowed = ", ".join(sorted(self.roots | ALIASES.keys()))
         raise self.error(UNKNOWN_NAME, f"unknown name {node.id!r}; expressions can use {allowed}", node)
 
     def operator(self, op: ast.AST, allowed: Mapping[Any, Any], node: ast.AST) -> None:
@@ -267,7 +271,7 @@ class _Checker:
         if function is None:
             what = (
                 "is data, not a function"
-                if func.id in ROOT_NAMES | ALIASES.keys()
+                if func.id in self.roots | ALIASES.keys()
                 else "is not an allowed function"
             )
             allowed = ", ".join(sorted(FUNCTION_TABLE))
@@ -287,7 +291,7 @@ def _is_null(node: ast.AST) -> bool:
     )
 
 
-def static_path(node: ast.AST) -> tuple[str, ...] | None:
+def static_path(node: ast.AST, roots: frozenset[str] = ROOT_NAMES) -> tuple[str, ...] | None:
     """The longest static data path of an access chain rooted at a root name.
 
     `steps.review.output["x"][i].y` gives ("steps", "review", "output", "x"): attribute
@@ -302,6 +306,6 @@ def static_path(node: ast.AST) -> tuple[str, ...] | None:
         else:
             segments.clear()
         node = node.value
-    if isinstance(node, ast.Name) and node.id in ROOT_NAMES:
+    if isinstance(node, ast.Name) and node.id in roots:
         return (node.id, *reversed(segments))
     return None

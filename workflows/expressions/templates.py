@@ -24,6 +24,7 @@ from .errors import (
 )
 from .evaluator import resolve_now
 from .expression import Expression, compile_expression
+from .parser import ROOT_NAMES
 from .values import MAX_VALUE_DEPTH, check_size, to_text
 
 MAX_TEMPLATE_LENGTH = 10_000
@@ -81,16 +82,16 @@ class Template:
         return f"Template({self.source!r})"
 
 
-def compile_template(text: str) -> Template:
+def compile_template(text: str, *, roots: frozenset[str] = ROOT_NAMES) -> Template:
     """Compile a template (cached). Raises ExpressionError (bad_template, or the code of a
     bad expression inside it, with the offset in the template)."""
     if not isinstance(text, str):
         raise ExpressionError(BAD_TEMPLATE, f"a template must be a string, not {type(text).__name__}")
-    return _compile_template(text)
+    return _compile_template(text, roots)
 
 
 @functools.lru_cache(maxsize=TEMPLATE_CACHE_SIZE)
-def _compile_template(text: str) -> Template:
+def _compile_template(text: str, roots: frozenset[str]) -> Template:
     if len(text) > MAX_TEMPLATE_LENGTH:
         raise ExpressionError(
             EXPRESSION_TOO_LONG,
@@ -111,7 +112,7 @@ def _compile_template(text: str) -> Template:
         if not source.strip():
             raise ExpressionError(BAD_TEMPLATE, "empty {{ }} in template", start)
         try:
-            parts.append(compile_expression(source))
+            parts.append(compile_expression(source, roots=roots))
         except ExpressionError as error:
             raise error.moved(start + 2) from None
         position = end + 2
@@ -155,32 +156,39 @@ def _after_string(text: str, index: int) -> int | None:
     return None
 
 
-def render_value(value: Any, context: Mapping[str, Any], *, now: datetime | None = None) -> Any:
+def render_value(
+    value: Any, context: Mapping[str, Any], *, now: datetime | None = None, roots: frozenset[str] = ROOT_NAMES
+) -> Any:
     """Render every string inside a JSON value as a template; other values are copied.
 
-    All templates see the same clock. On failure the ExpressionError's `path` names the
+    All templates see the same clock and may read only `roots`. On failure the ExpressionError's `path` names the
     failing string (e.g. "params.to").
     """
     try:
-        return _render(value, context, resolve_now(now), "", 0)
+        return _render(value, context, resolve_now(now), "", 0, roots)
     except ExpressionError:
         raise
     except Exception as exc:
         raise error_from_exception(exc) from exc
 
 
-def _render(value: Any, context: Mapping[str, Any], now: datetime, path: str, depth: int) -> Any:
+def _render(
+    value: Any, context: Mapping[str, Any], now: datetime, path: str, depth: int, roots: frozenset[str]
+) -> Any:
     if depth > MAX_VALUE_DEPTH:
         raise ExpressionError(EVALUATION_FAILED, "value nested too deeply", path=path)
     if isinstance(value, str):
         try:
-            return compile_template(value).render(context, now=now)
+            return compile_template(value, roots=roots).render(context, now=now)
         except ExpressionError as error:
             raise error.moved(0, path=path) from None
     if isinstance(value, Mapping):
-        return {key: _render(item, context, now, _join(path, key), depth + 1) for key, item in value.items()}
+        return {
+            key: _render(item, context, now, _join(path, key), depth + 1, roots)
+            for key, item in value.items()
+        }
     if isinstance(value, list | tuple):
-        return [_render(item, context, now, f"{path}[{i}]", depth + 1) for i, item in enumerate(value)]
+        return [_render(item, context, now, f"{path}[{i}]", depth + 1, roots) for i, item in enumerate(value)]
     return value
 
 

@@ -4,7 +4,10 @@ from workflows.models.circuits import ActionCircuit, CircuitState
 from workflows.models.definitions import DefinitionPermission, Role, WorkflowDefinition, initial_graph
 from workflows.models.events import ExecutionEvent
 from workflows.models.instances import InstanceStatus, WorkflowInstance
+from workflows.models.schedules import MissedRuns, RunStatus, Schedule, ScheduleRun
+from workflows.models.signals import ReceivedSignal
 from workflows.models.steps import StepExecution, StepStatus
+from workflows.models.triggers import SourceStatus, Trigger, TriggerKind, TriggerRun, TriggerRunStatus
 from workflows.models.versions import VersionStatus, WorkflowVersion
 from workflows.models.waits import DueWait, WaitKind
 
@@ -15,9 +18,19 @@ __all__ = [
     "DueWait",
     "ExecutionEvent",
     "InstanceStatus",
+    "MissedRuns",
+    "ReceivedSignal",
     "Role",
+    "RunStatus",
+    "Schedule",
+    "ScheduleRun",
+    "SourceStatus",
     "StepExecution",
     "StepStatus",
+    "Trigger",
+    "TriggerKind",
+    "TriggerRun",
+    "TriggerRunStatus",
     "VersionStatus",
     "WaitKind",
     "WorkflowDefinition",
