@@ -100,3 +100,29 @@ def cluster(test_database_url: str, tmp_path: Path, fast_engine: dict[str, str])
     finally:
         found.close()
         app.control.purge()
+
+
+@pytest.fixture
+def flaky() -> Iterator[Any]:
+    """The `test.flaky` action, registered in this process for the test (see engine_support.Flaky)."""
+    from engine_support import Flaky
+
+    from workflows.actions import action
+    from workflows.actions.registry import unregister
+
+    found = Flaky()
+    action(Flaky.name, label="Flaky (tests only)")(found)
+    try:
+        yield found
+    finally:
+        unregister(Flaky.name)
+
+
+@pytest.fixture
+def staff_client(api_client: Any) -> Any:
+    from tests.factories import UserFactory
+
+    user = UserFactory(is_staff=True)
+    api_client.force_authenticate(user)
+    api_client.user = user
+    return api_client

@@ -108,3 +108,26 @@ def events(instance_id: Any, *types: str) -> list[ExecutionEvent]:
 
 def step_of(instance_id: Any, node_id: str) -> StepExecution:
     return StepExecution.objects.filter(instance_id=instance_id, node_id=node_id).latest("created_at")
+
+
+class Flaky:
+    """A test action `test.flaky` (registered in this process only): fails while `failures`
+    is above zero (counting down), then returns its params. Counts its calls."""
+
+    name = "test.flaky"
+
+    def __init__(self) -> None:
+        self.failures = 0
+        self.calls = 0
+        self.fatal = False
+
+    def __call__(self, params: dict[str, Any], ctx: Any) -> Any:
+        from workflows.actions import FatalError, RetryableError
+
+        self.calls += 1
+        if self.failures > 0:
+            self.failures -= 1
+            if self.fatal:
+                raise FatalError("flaky failed for good")
+            raise RetryableError("flaky is down")
+        return params
