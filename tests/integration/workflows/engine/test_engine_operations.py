@@ -89,13 +89,8 @@ def test_cancel_with_compensation_undoes_finished_steps_then_cancels(cluster, st
     cluster.worker("w1")
     definition = publish(_timer_then_task("PT1H", compensated_first=True))
     instance = instance_start(definition_key=definition.key, input={}, started_by=staff_client.user)
-    wait_for(
-        lambda: (
-            step_of(instance.id, "wait").status == "waiting"
-            if StepExecution.objects.filter(instance_id=instance.id, node_id="wait").exists()
-            else False
-        )
-    )
+    waiting = StepExecution.objects.filter(instance_id=instance.id, node_id="wait", status="waiting")
+    wait_for(waiting.exists, what="the timer to wait")
     # when
     response = staff_client.post(_url(instance.id, "cancel"), {"compensate": True}, format="json")
     # then
