@@ -63,6 +63,7 @@ export interface JsonSchema {
   oneOf?: JsonSchema[];
   anyOf?: JsonSchema[];
   minimum?: number;
+  maxLength?: number;
   maximum?: number;
   format?: string;
   $ref?: string;

@@ -19,7 +19,9 @@ const taskSchema: JsonSchema = {
     retry: { $ref: "#/$defs/retry" },
     note: { type: ["string", "null"] },
     body: { type: "string", format: "textarea" },
+    mail: { type: "string", maxLength: 100000 },
     maybe: { anyOf: [{ type: "integer" }, { type: "null" }] },
+    to: { anyOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] },
   },
   $defs: {
     retry: { type: "object", properties: { max_attempts: { type: "integer", default: 3 } } },
@@ -45,7 +47,9 @@ describe("JSON Schema to form fields", () => {
       ["retry", "object"],
       ["note", "text"],
       ["body", "textarea"],
+      ["mail", "textarea"],
       ["maybe", "integer"],
+      ["to", "textOrJson"],
     ]);
   });
 
@@ -95,5 +99,11 @@ describe("editing values by path", () => {
     expect(parseFieldText("json", '{"a": 1}')).toEqual({ value: { a: 1 } });
     expect(parseFieldText("json", "{oops").error).toMatch(/Not valid JSON/);
     expect(parseFieldText("text", "")).toEqual({ value: undefined });
+  });
+
+  it("reads text-or-JSON fields as JSON only when the text is a JSON list or object", () => {
+    expect(parseFieldText("textOrJson", '["a@x.org", "b@x.org"]')).toEqual({ value: ["a@x.org", "b@x.org"] });
+    expect(parseFieldText("textOrJson", "{{ instance.started_by_email }}")).toEqual({ value: "{{ instance.started_by_email }}" });
+    expect(parseFieldText("textOrJson", "ann@x.org")).toEqual({ value: "ann@x.org" });
   });
 });

@@ -14,6 +14,7 @@ export type FieldKind =
   | "stringList"
   | "keyValue"
   | "object"
+  | "textOrJson"
   | "json";
 
 export interface FieldSpec {
@@ -91,9 +92,12 @@ export function fieldForSchema(
   };
   const options = constOptions(s);
   if (options) return { ...base, kind: "select", options };
+  const union = (s.anyOf ?? s.oneOf)?.map((u) => effectiveSchema(u, root).type);
+  if (union && union.length > 1 && union.includes("string")) return { ...base, kind: "textOrJson" };
   switch (type) {
     case "string":
-      return { ...base, kind: s.format === "textarea" || s.format === "multiline" ? "textarea" : "text" };
+      // Long texts (a mail body, a result template) get a multi-line box.
+      return { ...base, kind: s.format === "textarea" || s.format === "multiline" || (s.maxLength ?? 0) > 1000 ? "textarea" : "text" };
     case "number":
       return { ...base, kind: "number" };
     case "integer":
@@ -166,6 +170,18 @@ export function parseFieldText(kind: FieldKind, text: string): { value?: Json; e
     if (!Number.isFinite(n)) return { error: "Enter a number." };
     if (kind === "integer" && !Number.isInteger(n)) return { error: "Enter a whole number." };
     return { value: n };
+  }
+  if (kind === "textOrJson") {
+    // A string, unless the text is a JSON list or object ("{{ template }}" stays a string).
+    if (text.trim() === "") return { value: undefined };
+    if (/^\s*[[{]/.test(text)) {
+      try {
+        return { value: JSON.parse(text) as Json };
+      } catch {
+        return { value: text };
+      }
+    }
+    return { value: text };
   }
   if (kind === "json") {
     if (text.trim() === "") return { value: undefined };

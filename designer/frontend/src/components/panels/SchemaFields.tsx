@@ -28,6 +28,7 @@ export function SchemaFields({ fields, value, onChange, disabled, override }: Sc
             return <TextWidget key={field.key} {...props} />;
           case "number":
           case "integer":
+          case "textOrJson":
           case "json":
             return <ParsedWidget key={field.key} {...props} />;
           case "boolean":

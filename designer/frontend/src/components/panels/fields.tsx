@@ -59,7 +59,8 @@ export function TextWidget({ field, value, onChange, disabled }: WidgetProps) {
 /** Number and JSON fields: the text stays as typed; only parseable text reaches the graph. */
 export function ParsedWidget({ field, value, onChange, disabled }: WidgetProps) {
   const id = useId();
-  const format = (v: Json | undefined) => (v === undefined ? "" : field.kind === "json" ? JSON.stringify(v, null, 2) : String(v));
+  const format = (v: Json | undefined) =>
+    v === undefined ? "" : field.kind === "json" ? JSON.stringify(v, null, 2) : field.kind === "textOrJson" && typeof v !== "string" ? JSON.stringify(v) : String(v);
   const [text, setText] = useState(format(value));
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -90,6 +91,8 @@ export function ParsedWidget({ field, value, onChange, disabled }: WidgetProps) 
     <FieldRow field={field} htmlFor={id}>
       {field.kind === "json" ? (
         <textarea rows={4} className="fd-mono" spellCheck={false} {...common} />
+      ) : field.kind === "textOrJson" ? (
+        <input type="text" {...common} placeholder={common.placeholder ?? "text, or a JSON list"} />
       ) : (
         <input type="number" step={field.kind === "integer" ? 1 : "any"} {...common} />
       )}
