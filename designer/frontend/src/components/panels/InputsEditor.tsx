@@ -28,37 +28,38 @@ function InputRow({ name, spec, inputs, readOnly, onChange }: { name: string; sp
     setSpec(parsed.value === undefined ? (rest as InputSpec) : { ...spec, default: parsed.value });
   };
   return (
-    <tr data-testid={`input-row-${name}`}>
-      <td>
+    <li className="fd-input-card" data-testid={`input-row-${name}`}>
+      <div className="fd-input-card__name">
         <input type="text" value={draftName} disabled={readOnly} aria-label="Input name" aria-invalid={nameError ? true : undefined}
           data-testid={`input-name-${name}`} onChange={(e) => setDraftName(e.target.value)} onBlur={commitName}
           onKeyDown={(e) => e.key === "Enter" && commitName()} />
         {nameError && <span className="fd-field__error">{nameError}</span>}
-      </td>
-      <td>
+      </div>
+      <div>
         <select value={spec.type} disabled={readOnly} aria-label={`Type of ${name}`} data-testid={`input-type-${name}`}
           onChange={(e) => setSpec({ ...spec, type: e.target.value as InputType })}>
           {INPUT_TYPES.map((t) => <option key={t} value={t}>{t}</option>)}
         </select>
-      </td>
-      <td className="fd-center">
+      </div>
+      <div>
+        <button type="button" className="fd-icon-btn" disabled={readOnly} aria-label={`Remove input ${name}`} onClick={() => onChange(removeInput(inputs, name))}>
+          <Icon name="trash" size={15} />
+        </button>
+      </div>
+      <label className="fd-input-card__required">
         <input type="checkbox" checked={Boolean(spec.required)} disabled={readOnly} aria-label={`${name} is required`} data-testid={`input-required-${name}`}
           onChange={(e) => {
             const { required: _r, ...rest } = spec;
             setSpec(e.target.checked ? { ...spec, required: true } : (rest as InputSpec));
           }} />
-      </td>
-      <td>
-        <input type="text" value={defaultText} disabled={readOnly} aria-label={`Default of ${name}`} aria-invalid={parsedDefault.error ? true : undefined}
+        required
+      </label>
+      <div className="fd-input-card__default">
+        <input type="text" value={defaultText} placeholder="default (optional)" disabled={readOnly} aria-label={`Default of ${name}`} aria-invalid={parsedDefault.error ? true : undefined}
           data-testid={`input-default-${name}`} onChange={(e) => setDefault(e.target.value)} />
         {parsedDefault.error && <span className="fd-field__error">{parsedDefault.error}</span>}
-      </td>
-      <td>
-        <button type="button" className="fd-icon-btn" disabled={readOnly} aria-label={`Remove input ${name}`} onClick={() => onChange(removeInput(inputs, name))}>
-          <Icon name="trash" size={15} />
-        </button>
-      </td>
-    </tr>
+      </div>
+    </li>
   );
 }
 
@@ -68,16 +69,11 @@ export function InputsEditor({ inputs, readOnly, onChange }: Props) {
     <div className="fd-inputs" data-testid="inputs-editor">
       <p className="fd-hint">What starting this workflow takes. Read them in expressions as <code>input.&lt;name&gt;</code>.</p>
       {entries.length > 0 && (
-        <table className="fd-table">
-          <thead>
-            <tr><th>Name</th><th>Type</th><th>Req.</th><th>Default</th><th><span className="fd-sr">Remove</span></th></tr>
-          </thead>
-          <tbody>
-            {entries.map(([name, spec]) => (
-              <InputRow key={`${name}:${spec.type}`} name={name} spec={spec} inputs={inputs} readOnly={readOnly} onChange={onChange} />
-            ))}
-          </tbody>
-        </table>
+        <ul className="fd-input-list">
+          {entries.map(([name, spec]) => (
+            <InputRow key={`${name}:${spec.type}`} name={name} spec={spec} inputs={inputs} readOnly={readOnly} onChange={onChange} />
+          ))}
+        </ul>
       )}
       <button type="button" className="fd-btn" disabled={readOnly} data-testid="btn-add-input" onClick={() => onChange(addInput(inputs).inputs)}>
         <Icon name="plus" size={15} /> Add input
