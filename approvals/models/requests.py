@@ -62,6 +62,20 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
         return f"{self.name} ({self.node_id})"
 
     @property
+    def subject(self) -> str:
+        """What the step is about: the instance's business key, else its input's title (or name)."""
+        instance = self.instance
+        if instance.business_key:
+            return str(instance.business_key)
+        data = instance.input if isinstance(instance.input, dict) else {}
+        return next((str(data[key]) for key in ("title", "name", "subject", "summary") if data.get(key)), "")
+
+    @property
+    def headline(self) -> str:
+        """The step's name with its subject, for notifications and titles."""
+        return f"{self.name} · {self.subject}" if self.subject else self.name
+
+    @property
     def policy_spec(self) -> PolicySpec:
         return PolicySpec(Policy(self.policy), tuple(self.outcomes), self.assignee_count, self.quorum)
 

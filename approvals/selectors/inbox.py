@@ -128,6 +128,7 @@ def inbox_for_user(user: AbstractBaseUser, filters: InboxFilters | None = None) 
             | Q(request__definition__name__icontains=filters.q)
             | Q(request__definition__key__icontains=filters.q)
             | Q(request__instance__business_key__icontains=filters.q)
+            | Q(request__instance__input__title__icontains=filters.q)
         )
     return (
         tasks.select_related(

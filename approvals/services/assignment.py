@@ -124,7 +124,7 @@ def _hand_over(
         kind=NotificationKind.TASK_DELEGATED,
         task=task,
         at=now,
-        title=f"{actor.get_username()} passed you a task: {request.name}",
+        title=f"{actor.get_username()} passed you a task: {request.headline}",
         body=note or f"{request.name} waits for your decision.",
     )
     announce([task.pk], kind, [to.pk, actor.pk] + ([previous.pk] if previous else []))

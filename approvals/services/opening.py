@@ -179,7 +179,7 @@ def task_create(
     notify(
         users=recipients,
         kind=NotificationKind.TASK_ASSIGNED,
-        title=f"New task: {request.name}",
+        title=f"New task: {request.headline}",
         body=f"{request.name} in {request.definition.name} waits for your decision.",
         task=task,
         at=now,

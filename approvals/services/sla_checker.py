@@ -113,7 +113,7 @@ def _at_risk(locked: LockedTask, record: SlaRecord, now: datetime) -> None:
         kind=NotificationKind.SLA_AT_RISK,
         task=task,
         at=now,
-        title=f"Due soon: {request.name}",
+        title=f"Due soon: {request.headline}",
         body=f"{request.name} is due at {record.due_at:%Y-%m-%d %H:%M} UTC.",
     )
     announce([task.pk], TaskEventKind.SLA_AT_RISK)
@@ -163,7 +163,7 @@ def _breached(locked: LockedTask, record: SlaRecord, now: datetime) -> bool:
             kind=NotificationKind.ESCALATED,
             task=task,
             at=now,
-            title=f"Overdue: {request.name}",
+            title=f"Overdue: {request.headline}",
             body=f"{request.name} was due at {record.due_at:%Y-%m-%d %H:%M} UTC and is escalated.",
         )
     announce([task.pk], TaskEventKind.ESCALATED)

@@ -35,6 +35,12 @@ def form_field(field: dict[str, Any]) -> SafeString:
     return render_to_string("approvals/_field.html", {"field": field})
 
 
+@register.filter
+def task_subject(task: ApprovalTask) -> str:
+    """What the task is about: the business key, else the instance input's title (or name)."""
+    return task.request.subject
+
+
 @register.simple_tag
 def refusal_text(code: str | None) -> str:
     return REFUSALS.get(code or "", "You cannot decide this task.")

@@ -114,6 +114,7 @@ def _render_task(
             "fields": fields,
             "form_errors": form_errors or {},
             "values": values or {},
+            "form_has_comment": any(f["name"] == "comment" for f in fields),
         },
         status=status,
     )

@@ -120,7 +120,7 @@ def test_the_bell_counts_unread_notifications_and_they_can_be_read(expense, star
     header = manny.get("/inbox/").content.decode()
     assert 'data-testid="unread-count">1<' in header
     listing = manny.get("/notifications/").content.decode()
-    assert "New task: Manager approval" in listing
+    assert "New task: Manager approval · Laptop" in listing
 
     manny.post("/notifications/read/")
     assert not Notification.objects.filter(user=people["manny"], read_at__isnull=True).exists()

@@ -184,7 +184,7 @@ def test_notifications_are_emailed_once(expense, start, settings) -> None:
     assert notifications_send_email(ids) == 0
 
     assert sorted(m.to[0] for m in mail.outbox) == ["manny@example.com", "mona@example.com"]
-    assert all(m.subject == "[Flowdesk] New task: Manager approval" for m in mail.outbox)
+    assert all(m.subject == "[Flowdesk] New task: Manager approval · Laptop" for m in mail.outbox)
     assert "/inbox/" in mail.outbox[0].body
 
 
