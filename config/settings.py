@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 
 from config.env import env_bool, env_float, env_int, env_list, secret_key
+from workflows.observability.logs import logging_config as _logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ENV = os.environ
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "workflows.observability.middleware.CorrelationIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -143,7 +145,8 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Channels' in-memory layer, safe to push to from the embedded worker's threads.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "workflows.realtime.layers.ThreadSafeInMemoryChannelLayer"}}
 
 # Standalone: an in-memory broker shared by the web server and the worker thread
 # running in the same process (python manage.py standalone).
@@ -280,11 +283,38 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(ENV, "DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 10
 
 # --- Logging --------------------------------------------------------------
 LOG_LEVEL = ENV.get("LOG_LEVEL", "INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
-}
+# plain (default) or json: one JSON object per line. Every line carries the correlation id.
+LOG_FORMAT = ENV.get("LOG_FORMAT", "plain").strip().lower()
+LOGGING = _logging_config(level=LOG_LEVEL, json_lines=LOG_FORMAT == "json")
+# Celery workers log through the same handlers (correlation id, JSON) instead of their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Observability (workflows.observability) ---------------------------------
+# Step and instance counters fed by the event stream; off removes the observer entirely.
+FLOWDESK_METRICS_ENABLED = env_bool(ENV, "FLOWDESK_METRICS_ENABLED", default=True)
+# /metrics answers a scraper with this bearer token, or from one of these networks (CIDR list).
+# Neither set: /metrics refuses everyone. Several processes per host: set PROMETHEUS_MULTIPROC_DIR.
+FLOWDESK_METRICS_TOKEN = ENV.get("FLOWDESK_METRICS_TOKEN", "").strip()
+FLOWDESK_METRICS_ALLOWED_NETWORKS = env_list(ENV, "FLOWDESK_METRICS_ALLOWED_NETWORKS", [])
+# Database-derived gauges are re-read at most this often per process (seconds).
+FLOWDESK_METRICS_CACHE_SECONDS = env_float(ENV, "FLOWDESK_METRICS_CACHE_SECONDS", 5.0)
+# Worker-only hosts: serve the worker's metrics on this port (0: off) and address.
+FLOWDESK_METRICS_WORKER_PORT = env_int(ENV, "FLOWDESK_METRICS_WORKER_PORT", 0)
+FLOWDESK_METRICS_WORKER_ADDR = ENV.get("FLOWDESK_METRICS_WORKER_ADDR", "127.0.0.1")
+
+# --- Data retention (workflows.retention) -------------------------------------
+# Finished instances older than this many days are archived or deleted (0: keep forever).
+FLOWDESK_RETENTION_DAYS = env_int(ENV, "FLOWDESK_RETENTION_DAYS", 0)
+# archive: write each instance (steps, events, approvals) as a JSON line first; delete: just delete.
+FLOWDESK_RETENTION_MODE = ENV.get("FLOWDESK_RETENTION_MODE", "archive").strip().lower()
+FLOWDESK_RETENTION_ARCHIVE_DIR = Path(ENV.get("FLOWDESK_RETENTION_ARCHIVE_DIR", VAR_DIR / "archive"))
+FLOWDESK_RETENTION_BATCH = env_int(ENV, "FLOWDESK_RETENTION_BATCH", 200)
+# Beat runs the purge this often (seconds) when FLOWDESK_RETENTION_DAYS > 0.
+FLOWDESK_RETENTION_INTERVAL = env_float(ENV, "FLOWDESK_RETENTION_INTERVAL", 3600.0)
+CELERY_IMPORTS = ["workflows.retention.tasks"]
+if FLOWDESK_RETENTION_DAYS > 0:
+    CELERY_BEAT_SCHEDULE["workflows.purge_instances"] = {
+        "task": "workflows.purge_instances",
+        "schedule": FLOWDESK_RETENTION_INTERVAL,
+        "options": {"expires": max(FLOWDESK_RETENTION_INTERVAL, 60.0)},
+    }

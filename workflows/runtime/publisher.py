@@ -1,13 +1,23 @@
-"""Push execution events to the channel layer after commit: groups `instance-<id>` and
-`definition-<key>`.
+"""Push execution events to the channel layer after commit, and tell in-process observers.
 
-Message: {"type": "workflow.events", "instance": "<id>", "definition": "<key>",
-"events": [event JSON, see workflows.runtime.events.event_json]}.
+Groups and messages (the consumers in workflows.realtime turn them into client frames):
+
+* `instance-<id>`: {"type": "workflow.events", "instance": "<id>", "definition": "<key>",
+  "seq": <the last event's seq>, "events": [event JSON, see workflows.runtime.events.event_json]}
+  for every committed batch of events;
+* `definition-<key>`: {"type": "workflow.instances", ...same keys...} with only the
+  instance-level events (`instance_*`: started, suspended, completed, failed, ...), so a
+  definition's watchers are not sent every step;
+* any other group through `push(group, message)` (the inbox: workflows.realtime.inbox).
+
+Every message carries the instance's event sequence number; a client that sees a gap
+(or reconnects) catches up with GET /api/instances/<id>/events/?after=<last seq it saw>.
 
 Pushes are best-effort and never slow the engine down: they are queued to one
 background event loop per process (so channels_redis keeps its connections), sent in
-order, and dropped if the layer is unreachable. A client that missed some catches up
-with GET /api/instances/<id>/events/?after=<last seq it saw>.
+order, and dropped if the layer is unreachable. Observers (`observe(fn)`: metrics) are
+called synchronously with every committed batch, whether or not pushing is enabled;
+an observer's failure is logged and ignored.
 """
 
 from __future__ import annotations
@@ -16,7 +26,7 @@ import asyncio
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -58,10 +68,10 @@ class _Pump:
 
     async def _drain(self) -> None:
         assert self.queue is not None
-        layer = get_channel_layer()
         while True:
             group, message = await self.queue.get()
             try:
+                layer = get_channel_layer()  # per message: cached by Channels, follows setting changes
                 if layer is not None:
                     await layer.group_send(group, message)
             except Exception:  # best-effort: the event is in the database
@@ -84,22 +94,55 @@ def _get_pump() -> _Pump:
         return _pump
 
 
+Observer = Callable[[Any, str, Sequence[ExecutionEvent]], None]
+_observers: list[Observer] = []
+
+
+def observe(observer: Observer) -> None:
+    """Call `observer(instance_id, definition_key, events)` for every committed batch."""
+    if observer not in _observers:
+        _observers.append(observer)
+
+
+def push(group: str, message: dict[str, Any]) -> None:
+    """Queue one message for a channel-layer group (call after commit)."""
+    if settings.FLOWDESK_PUBLISH_EVENTS:
+        _get_pump().put(group, message)
+
+
 def publish_now(*, instance_id: Any, definition_key: str, events: Sequence[ExecutionEvent]) -> None:
-    if not events or not settings.FLOWDESK_PUBLISH_EVENTS:
+    """Tell observers and push `events` (already committed) to the instance's and the
+    definition's groups."""
+    if not events:
         return
+    for observer in _observers:
+        try:
+            observer(instance_id, definition_key, events)
+        except Exception:  # an observer never breaks the engine
+            logger.warning("event observer %r failed", observer, exc_info=True)
+    if not settings.FLOWDESK_PUBLISH_EVENTS:
+        return
+    frames = [event_json(event) for event in events]
     message = {
         "type": "workflow.events",
         "instance": str(instance_id),
         "definition": definition_key,
-        "events": [event_json(event) for event in events],
+        "seq": frames[-1]["seq"],
+        "events": frames,
     }
     pump = _get_pump()
     pump.put(instance_group(instance_id), message)
-    pump.put(definition_group(definition_key), message)
+    lifecycle = [frame for frame in frames if frame["type"].startswith("instance_")]
+    if lifecycle:
+        pump.put(
+            definition_group(definition_key),
+            {**message, "type": "workflow.instances", "events": lifecycle},
+        )
 
 
 def publish_on_commit(*, instance_id: Any, definition_key: str, events: Sequence[ExecutionEvent]) -> None:
-    if events and settings.FLOWDESK_PUBLISH_EVENTS:
+    """`publish_now` once the current transaction commits (never if it rolls back)."""
+    if events and (settings.FLOWDESK_PUBLISH_EVENTS or _observers):
         transaction.on_commit(
             partial(publish_now, instance_id=instance_id, definition_key=definition_key, events=list(events))
         )
