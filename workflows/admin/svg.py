@@ -95,7 +95,8 @@ def graph_svg(graph: Any) -> str:
         node_type = str(node.get("type"))
         name = node.get("name") if isinstance(node.get("name"), str) and node.get("name") else node_id
         parts.append(
-            f'<g><rect x="{x:.1f}" y="{y:.1f}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="8" '
+            f'<g class="node" data-node-id="{escape(node_id)}" data-node-type="{escape(node_type)}">'
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="8" '
             f'fill="{COLOURS.get(node_type, "#ffffff")}" stroke="#333"/>'
             f'<text x="{x + 10:.1f}" y="{y + 21:.1f}" font-size="13">{escape(_short(name, 22))}</text>'
             f'<text x="{x + 10:.1f}" y="{y + 39:.1f}" font-size="10" fill="#555">'
