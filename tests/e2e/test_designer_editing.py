@@ -143,3 +143,22 @@ def test_an_edit_saves_itself_after_a_few_idle_seconds_and_leaving_before_warns(
     # and a few seconds later the draft is saved without asking
     expect(status).to_have_attribute("data-status", "saved", timeout=10_000)
     assert WorkflowDefinition.objects.get(key="editing").graph == designer.graph()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_auto_layout_lines_the_steps_up_left_to_right_in_one_undoable_step(designer: DesignerPage) -> None:
+    page = designer.page
+    # given three steps dropped in reverse order, right to left
+    designer.drop("end", 120, 420)
+    designer.drop("task", 420, 120)
+    designer.connect("start", "task_1")
+    designer.connect("task_1", "end_1")
+    before = designer.graph()
+
+    page.get_by_test_id("btn-layout").click()
+
+    x = {n["id"]: n["position"]["x"] for n in designer.graph()["nodes"]}
+    assert x["start"] < x["task_1"] < x["end_1"]
+    page.locator(".react-flow__pane").click(position={"x": 20, "y": 20})
+    page.keyboard.press("Control+z")
+    assert designer.graph() == before
