@@ -213,6 +213,30 @@ CELERY_BEAT_SCHEDULE.update(
     }
 )
 
+# --- Waits (workflows.waits): sub-workflows, schedules, triggers ---------------------
+# A sub-workflow nested deeper than this fails its step with subworkflow_depth_exceeded.
+FLOWDESK_SUBWORKFLOW_MAX_DEPTH = env_int(ENV, "FLOWDESK_SUBWORKFLOW_MAX_DEPTH", 10)
+# Beat looks for due schedules this often (seconds); a due time checked later than the grace
+# counts as missed (the schedule's policy then skips it or runs it once).
+FLOWDESK_SCHEDULES_INTERVAL = env_float(ENV, "FLOWDESK_SCHEDULES_INTERVAL", 5.0)
+FLOWDESK_SCHEDULE_GRACE_SECONDS = env_float(ENV, "FLOWDESK_SCHEDULE_GRACE_SECONDS", 60.0)
+# The reconciler settles what a lost message left behind (a child's end, a parent's cancel,
+# a pending trigger run), for rows older than the grace.
+FLOWDESK_WAITS_SWEEP_INTERVAL = env_float(ENV, "FLOWDESK_WAITS_SWEEP_INTERVAL", 30.0)
+FLOWDESK_WAITS_SWEEP_GRACE_SECONDS = env_float(ENV, "FLOWDESK_WAITS_SWEEP_GRACE_SECONDS", 30.0)
+# Workers re-read the internal triggers ("when A ends, start B") at most this often.
+FLOWDESK_TRIGGER_CACHE_SECONDS = env_float(ENV, "FLOWDESK_TRIGGER_CACHE_SECONDS", 5.0)
+CELERY_BEAT_SCHEDULE["workflows.run_due_schedules"] = {
+    "task": "workflows.run_due_schedules",
+    "schedule": FLOWDESK_SCHEDULES_INTERVAL,
+    "options": {"expires": max(FLOWDESK_SCHEDULES_INTERVAL, 1.0)},
+}
+CELERY_BEAT_SCHEDULE["workflows.sweep_waits"] = {
+    "task": "workflows.sweep_waits",
+    "schedule": FLOWDESK_WAITS_SWEEP_INTERVAL,
+    "options": {"expires": max(FLOWDESK_WAITS_SWEEP_INTERVAL, 1.0)},
+}
+
 # --- Approvals (approvals.services.sla_checker) -------------------------------------
 # SLA records are checked this often (seconds): at risk, breached, escalation actions.
 FLOWDESK_SLA_CHECK_INTERVAL = env_float(ENV, "FLOWDESK_SLA_CHECK_INTERVAL", 60.0)

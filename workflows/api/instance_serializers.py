@@ -96,8 +96,21 @@ class InstanceSummaryOutput(serializers.ModelSerializer[WorkflowInstance]):
         read_only_fields = fields
 
 
+class ChildOutput(serializers.ModelSerializer[WorkflowInstance]):
+    """A child instance started by one of this instance's subworkflow steps."""
+
+    definition = serializers.CharField(source="definition.key")
+    version = serializers.IntegerField(source="version.number")
+
+    class Meta:
+        model = WorkflowInstance
+        fields = ["id", "definition", "version", "status", "parent_step_id", "created_at", "finished_at"]
+        read_only_fields = fields
+
+
 class InstanceOutput(InstanceSummaryOutput):
     steps = serializers.SerializerMethodField()
+    children = serializers.SerializerMethodField()
     warnings = serializers.SerializerMethodField()
     permissions = serializers.SerializerMethodField()
     last_seq = serializers.IntegerField()
@@ -106,6 +119,7 @@ class InstanceOutput(InstanceSummaryOutput):
         fields = [
             *InstanceSummaryOutput.Meta.fields,
             "input", "vars", "result", "error", "last_seq", "steps", "warnings", "permissions",
+            "parent_step_id", "children",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -113,6 +127,12 @@ class InstanceOutput(InstanceSummaryOutput):
     def get_steps(self, instance: WorkflowInstance) -> Any:
         steps = self.context.get("steps", [])
         return StepOutput(steps, many=True, context=self.context).data
+
+    @extend_schema_field(ChildOutput(many=True))
+    def get_children(self, instance: WorkflowInstance) -> Any:
+        from workflows.waits.selectors import instance_children
+
+        return ChildOutput(instance_children(instance), many=True).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_warnings(self, instance: WorkflowInstance) -> list[str]:

@@ -12,6 +12,7 @@ from workflows.api.definitions import (
     DefinitionPublishApi,
     DefinitionValidateApi,
 )
+from workflows.api.hooks import HookReceiveApi
 from workflows.api.instances import (
     DefinitionSimulateApi,
     InstanceCancelApi,
@@ -24,6 +25,8 @@ from workflows.api.instances import (
     StepSkipApi,
 )
 from workflows.api.node_types import GraphSchemaApi, NodeTypesApi
+from workflows.api.schedules import ScheduleDetailApi, ScheduleListApi, ScheduleRunsApi
+from workflows.api.signals import InstanceSignalsApi, SignalRouteApi
 from workflows.api.versions import (
     VersionDeprecateApi,
     VersionDetailApi,
@@ -46,8 +49,18 @@ instance_patterns = [
     path("definitions/<slug:key>/simulate/", DefinitionSimulateApi.as_view(), name="definition-simulate"),
 ]
 
+wait_patterns = [
+    path("instances/<uuid:instance_id>/signals/", InstanceSignalsApi.as_view(), name="instance-signals"),
+    path("signals/", SignalRouteApi.as_view(), name="signal-route"),
+    path("schedules/", ScheduleListApi.as_view(), name="schedule-list"),
+    path("schedules/<int:schedule_id>/", ScheduleDetailApi.as_view(), name="schedule-detail"),
+    path("schedules/<int:schedule_id>/runs/", ScheduleRunsApi.as_view(), name="schedule-runs"),
+    path("hooks/<slug:trigger_key>/", HookReceiveApi.as_view(), name="hook-receive"),
+]
+
 urlpatterns = [
     *instance_patterns,
+    *wait_patterns,
     path("node-types/", NodeTypesApi.as_view(), name="node-types"),
     path("graph-schema/", GraphSchemaApi.as_view(), name="graph-schema"),
     path("definitions/", DefinitionListApi.as_view(), name="definition-list"),

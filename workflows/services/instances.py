@@ -26,12 +26,13 @@ from typing import Any
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied
 
 from workflows.engine import decide
 from workflows.engine.events import Event, InstanceStarted
-from workflows.models import ExecutionEvent, VersionStatus, WorkflowInstance
+from workflows.models import ExecutionEvent, VersionStatus, WorkflowDefinition, WorkflowInstance
 from workflows.runtime.applier import Annotations, Applier, LocalBudget, LocalClaim
 from workflows.runtime.graphs import graph_for_version
 from workflows.runtime.inputs import input_problems
@@ -89,7 +90,10 @@ def instance_start(
     `started_on_deprecated`. One transaction: insert the instance, apply `InstanceStarted`,
     write steps and events; the first steps are dispatched after commit.
     """
-    definition = definition_get_for_user(user=started_by, key=definition_key)
+    if parent is None:
+        definition = definition_get_for_user(user=started_by, key=definition_key)
+    else:  # a sub-workflow: the parent's published graph chose it, whoever started the parent
+        definition = _child_definition(definition_key)
     if parent is None and not can_start(started_by, definition):
         raise PermissionDenied("You may view this workflow but not start it.")
     if version is None:
@@ -145,6 +149,13 @@ def instance_start(
             raise DuplicateBusinessKey(definition=definition.key, business_key=business_key) from None
         raise
     return instance
+
+
+def _child_definition(key: str) -> WorkflowDefinition:
+    found = WorkflowDefinition.objects.filter(key=key).first()
+    if found is None:
+        raise Http404(f"no workflow definition {key!r}")
+    return found
 
 
 def instance_apply(

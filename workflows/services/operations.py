@@ -68,8 +68,9 @@ def instance_cancel(
 
 @transaction.atomic
 def instance_suspend(*, instance_id: UUID | str, actor: Any) -> WorkflowInstance:
-    """Hold dispatching: events still apply (running steps finish, timers fire), but no
-    step is sent to a worker until the instance is resumed. Only from running."""
+    """Hold dispatching: events still apply (running steps finish, signals arrive), but
+    no step is sent to a worker and no timer or timeout fires until the instance is
+    resumed (workflows.services.timers holds them). Only from running."""
     instance = _locked_for(actor, instance_id)
     applier = Applier(instance, {}, now=timezone.now(), actor_id=actor.pk)
     instance.suspend(now=applier.now)  # TransitionNotAllowed -> 409 invalid_state

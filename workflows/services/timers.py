@@ -10,6 +10,9 @@ a step that is no longer live, and the adapter transitions check the attempt.
 * timer -> `TimerFired`; signal_timeout / step_timeout -> `StepTimedOut`.
 * circuit / dispatch: the step is still scheduled on that attempt -> sent again.
 * compensation: the compensation is still waiting on that attempt -> sent.
+
+A suspended instance holds its timer, signal-timeout and step-timeout waits: they are
+not claimed while it is suspended and fire on the first beat after it is resumed.
 """
 
 from __future__ import annotations
@@ -23,13 +26,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from workflows.engine.events import StepTimedOut, TimerFired
-from workflows.models import DueWait, StepExecution, StepStatus, WaitKind, WorkflowInstance
+from workflows.models import DueWait, InstanceStatus, StepExecution, StepStatus, WaitKind, WorkflowInstance
 from workflows.runtime.applier import Applier
 from workflows.runtime.repository import lock_instance
 from workflows.services.instances import apply_locked
 
 logger = logging.getLogger(__name__)
 CLAIM_SECONDS = 60
+HELD_WHILE_SUSPENDED = (WaitKind.TIMER, WaitKind.SIGNAL_TIMEOUT, WaitKind.STEP_TIMEOUT)
+"""Time-based engine events a suspended instance holds; they fire on the first beat after resume."""
 
 
 def due_waits_fire(*, now: datetime | None = None, batch: int | None = None) -> int:
@@ -52,9 +57,10 @@ def due_waits_fire(*, now: datetime | None = None, batch: int | None = None) -> 
 def _claim(now: datetime, size: int) -> list[DueWait]:
     with transaction.atomic():
         rows = list(
-            DueWait.objects.select_for_update(skip_locked=True)
+            DueWait.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(fired_at__isnull=True, due_at__lte=now)
             .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+            .exclude(kind__in=HELD_WHILE_SUSPENDED, instance__status=InstanceStatus.SUSPENDED)
             .order_by("due_at")[:size]
         )
         if rows:
@@ -67,6 +73,9 @@ def wait_fire(wait: DueWait, *, now: datetime) -> None:
     """Fire one claimed wait in its own transaction (instance lock first)."""
     with transaction.atomic():
         instance = lock_instance(wait.instance_id)
+        if instance.status == InstanceStatus.SUSPENDED and wait.kind in HELD_WHILE_SUSPENDED:
+            DueWait.objects.filter(pk=wait.pk).update(claimed_until=None)  # held until resumed
+            return
         step_id = str(wait.step_id)
         if wait.kind == WaitKind.TIMER:
             apply_locked(instance, TimerFired(step_id), now=now)
