@@ -7,7 +7,7 @@ raises and rolls the event back) and appends one event per status change, mirror
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -56,7 +56,9 @@ class CommandHandlers:
             output=cmd.output,
             error=self._error(cmd.step_id, cmd.error) if cmd.error else None,
             arrivals=list(cmd.arrivals),
-            created_at=self.now,
+            # One decision creates its steps at the same `now`; a microsecond apart each,
+            # ordering by created_at gives the order the core created them in.
+            created_at=self.now + timedelta(microseconds=len(self.created)),
             finished_at=self.now if finished else None,
         )
         self.created[cmd.step_id] = row

@@ -80,7 +80,7 @@ def can_operate(user: Any, instance: WorkflowInstance) -> bool:
 
 def instance_steps(*, instance: WorkflowInstance) -> QuerySet[StepExecution]:
     """Every step of the instance in creation order."""
-    return StepExecution.objects.filter(instance_id=instance.pk).order_by("created_at", "node_id", "visit")
+    return StepExecution.objects.filter(instance_id=instance.pk).order_by("created_at", "id")
 
 
 def step_get(*, instance: WorkflowInstance, step_id: UUID | str) -> StepExecution:
