@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -52,5 +53,7 @@ def definition_edit(request: HttpRequest, key: str) -> HttpResponse:
         "apiBase": reverse("api:api-root"),
         "user": request.user.get_username(),
         "readOnly": not access.can_edit,
+        # The app reads the csrftoken cookie; this copy serves if the cookie is HttpOnly.
+        "csrfToken": get_token(request),
     }
     return render(request, "designer/edit.html", {"config": config, "access": access})

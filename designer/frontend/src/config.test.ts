@@ -14,5 +14,6 @@ describe("designer config", () => {
   it("falls back to safe defaults: the standard API base, editable only when told", () => {
     expect(parseConfig('{"key": "k"}')).toEqual({ key: "k", apiBase: "/api/", user: "", readOnly: false });
     expect(parseConfig(null).key).toBe("");
+    expect(parseConfig('{"key": "k", "csrfToken": "t0k"}').csrfToken).toBe("t0k");
   });
 });

@@ -8,6 +8,7 @@ export function parseConfig(text: string | null | undefined): DesignerConfig {
     apiBase: typeof raw.apiBase === "string" && raw.apiBase ? raw.apiBase : "/api/",
     user: String(raw.user ?? ""),
     readOnly: raw.readOnly === true,
+    ...(typeof raw.csrfToken === "string" && raw.csrfToken ? { csrfToken: raw.csrfToken } : {}),
   };
 }
 

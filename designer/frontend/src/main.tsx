@@ -9,7 +9,7 @@ import { readConfig } from "./config";
 const root = document.getElementById("designer-root");
 if (root) {
   const config = readConfig(document);
-  configureApi(config.apiBase);
+  configureApi(config.apiBase, config.csrfToken);
   createRoot(root).render(
     <StrictMode>
       <Designer config={config} />

@@ -164,4 +164,6 @@ export interface DesignerConfig {
   apiBase: string;
   user: string;
   readOnly: boolean;
+  /** Fallback for the csrftoken cookie (used only when the cookie cannot be read). */
+  csrfToken?: string;
 }

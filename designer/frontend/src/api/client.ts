@@ -21,9 +21,11 @@ export interface ApiResponse<T> {
 }
 
 let apiBase = "/api/";
+let fallbackCsrf: string | null = null;
 
-export function configureApi(base: string): void {
+export function configureApi(base: string, csrfToken?: string): void {
   apiBase = base.endsWith("/") ? base : `${base}/`;
+  fallbackCsrf = csrfToken ?? null;
 }
 
 export function apiUrl(path: string): string {
@@ -50,7 +52,7 @@ export async function apiRequest<T>(method: string, path: string, options: Reque
   const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
   if (!SAFE_METHODS.has(method)) {
-    const token = readCookie("csrftoken");
+    const token = readCookie("csrftoken") ?? fallbackCsrf;
     if (token) headers["X-CSRFToken"] = token;
   }
   let response: Response;
