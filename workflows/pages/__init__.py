@@ -1,0 +1,1 @@
+"""Server-rendered instance pages (list, detail with live updates, dashboard)."""
