@@ -33,6 +33,7 @@ from rest_framework.exceptions import PermissionDenied
 from workflows.engine import decide
 from workflows.engine.events import Event, InstanceStarted
 from workflows.models import ExecutionEvent, VersionStatus, WorkflowDefinition, WorkflowInstance
+from workflows.observability.correlation import current as current_correlation_id
 from workflows.runtime.applier import Annotations, Applier, LocalBudget, LocalClaim
 from workflows.runtime.graphs import graph_for_version
 from workflows.runtime.inputs import input_problems
@@ -106,7 +107,7 @@ def instance_start(
             raise VersionNotStartable(f"Version {version} of {definition.key} is retired.")
     if not isinstance(business_key, str) or len(business_key) > MAX_KEY_LENGTH:
         raise invalid("business_key", f"must be a string of at most {MAX_KEY_LENGTH} characters")
-    correlation = correlation_id or ""
+    correlation = correlation_id or current_correlation_id()  # the request's X-Correlation-ID, if any
     if not isinstance(correlation, str) or len(correlation) > MAX_KEY_LENGTH:
         raise invalid("correlation_id", f"must be a string of at most {MAX_KEY_LENGTH} characters")
     problems = input_problems(pinned.graph.get("inputs"), input)
