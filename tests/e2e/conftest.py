@@ -45,6 +45,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         )
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing() -> None:
+    """Keep the real password hashers: users made here sign in through the live server,
+    which would reject the fast in-process hasher tests/conftest.py installs elsewhere."""
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}

@@ -15,13 +15,6 @@ from tests.e2e.conftest import LiveApp
 MANIFEST = Path(settings.BASE_DIR) / "static" / "designer" / ".vite" / "manifest.json"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
-    """Users made here sign in through the live server, which knows only the real hashers
-    (tests/conftest.py swaps in a fast in-process one that the server would reject)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-
-
 def require_bundle() -> None:
     """Fail loudly (not time out) when the front end was not built."""
     if not MANIFEST.exists():

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, User
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import LiveApp, login
-from tests.e2e.designer_page import DesignerPage, fast_password_hashing  # noqa: F401 (overrides the fast hasher)
+from tests.e2e.designer_page import DesignerPage
 from workflows.models import WorkflowInstance
 
 GRAPH = {

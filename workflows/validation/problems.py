@@ -90,9 +90,11 @@ CODES: dict[str, str] = {
 SCHEMA_CODES = frozenset(
     {GRAPH_TOO_LARGE, INVALID_GRAPH, UNKNOWN_FIELD, UNKNOWN_NODE_TYPE, INVALID_CONFIG, INVALID_PARAMS}
 )
-DRAFT_BLOCKING_CODES = SCHEMA_CODES | {BAD_EXPRESSION}
-"""A draft may be saved with structural or capability problems (it is work in progress),
-but never as a malformed document or with an expression that does not compile."""
+DRAFT_BLOCKING_CODES = (SCHEMA_CODES - {INVALID_CONFIG, INVALID_PARAMS}) | {BAD_EXPRESSION}
+"""A draft may be saved with incomplete node configs, structural or capability problems
+(it is work in progress: a task just dropped on the canvas has no action yet), but never
+as a malformed document, with unknown fields or node types, or with an expression that
+does not compile. Publishing runs every check."""
 
 
 @dataclass(frozen=True, slots=True)
