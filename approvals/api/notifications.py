@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
@@ -27,6 +28,7 @@ def _row(n: Notification) -> dict[str, object]:
 
 
 class NotificationListApi(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         rows = Notification.objects.filter(user=request.user)
         if request.query_params.get("unread") in ("1", "true"):
@@ -40,9 +42,12 @@ class NotificationListApi(APIView):
 
 class NotificationReadApi(APIView):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "NotificationReadInput"
+
         ids = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=1000)
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
@@ -53,7 +54,7 @@ def _detail(task_id: Any, user: Any) -> dict[str, Any]:
 class TaskListApi(APIView):
     """GET /api/tasks/: the inbox. Filters: scope, workflow, sla, due_before, due_after, q, ordering."""
 
-    @extend_schema(responses=TaskOutputSerializer(many=True))
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         filters = InboxFilters.parse(request.query_params)
         paginator = InboxPagination()
@@ -62,17 +63,20 @@ class TaskListApi(APIView):
 
 
 class TaskDetailApi(APIView):
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, task_id: int) -> Response:
         return Response(_detail(task_id, request.user))
 
 
 class TaskClaimApi(APIView):
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, task_id: int) -> Response:
         task_claim(task_id=task_id, actor=request.user)
         return Response(_detail(task_id, request.user))
 
 
 class TaskUnclaimApi(APIView):
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, task_id: int) -> Response:
         task_unclaim(task_id=task_id, actor=request.user)
         return Response(_detail(task_id, request.user))
@@ -80,10 +84,13 @@ class TaskUnclaimApi(APIView):
 
 class TaskDelegateApi(APIView):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "DelegateInput"
+
         to = serializers.CharField(max_length=150)
         note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, task_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -93,11 +100,14 @@ class TaskDelegateApi(APIView):
 
 class TaskDecideApi(APIView):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "DecideInput"
+
         outcome = serializers.CharField(max_length=64)
         form = serializers.JSONField(required=False, default=dict)
         comment = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, task_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -110,13 +120,16 @@ class TaskBulkDecideApi(APIView):
     """POST /api/tasks/bulk-decide/ {tasks: [ids], outcome, comment}: tasks that need no form input."""
 
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "BulkDecideInput"
+
         tasks = serializers.ListField(
             child=serializers.IntegerField(min_value=1), min_length=1, max_length=200
         )
         outcome = serializers.CharField(max_length=64)
         comment = serializers.CharField(max_length=10_000, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -131,14 +144,18 @@ class TaskBulkDecideApi(APIView):
 
 class TaskCommentsApi(APIView):
     class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "CommentInput"
+
         body = serializers.CharField(max_length=10_000)
 
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, task_id: int) -> Response:
         task = task_get_for_user(task_id, request.user)
         comments = task.request.comments.select_related("author").order_by("created_at", "pk")
         return Response([CommentOutputSerializer(c).data for c in comments])
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, task_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -23,6 +23,18 @@ def engine_approval_decided(
     instance_apply(instance_id, ApprovalDecided(str(step_id), outcome, output), actor=actor)
 
 
+def engine_approval_timed_out(*, instance_id: Any, step_id: Any) -> None:
+    """Apply `StepTimedOut(step_id)`: the approval node's `timeout` edge is taken."""
+    from workflows.engine.events import StepTimedOut
+    from workflows.services.instances import instance_apply
+
+    instance_apply(instance_id, StepTimedOut(str(step_id)), actor=None)
+
+
+def node_has_timeout_edge(graph: dict[str, Any], node_id: str) -> bool:
+    return any(e.get("source") == node_id and e.get("timeout") for e in graph.get("edges") or ())
+
+
 def _on_open_approval(context: Any, command: Any) -> None:
     from approvals.services.opening import approval_open
 

@@ -45,23 +45,31 @@ def lock_task(task_id: int, *, skip_locked: bool = False) -> LockedTask | None:
         .filter(pk=ref["instance_id"])
         .first()
     )
+    if instance is None:  # held by someone else (skip_locked), or gone: take nothing further
+        return _missing(skip_locked)
     request = (
         ApprovalRequest.objects.select_for_update(skip_locked=skip_locked)
         .filter(pk=ref["request_id"])
         .first()
     )
+    if request is None:
+        return _missing(skip_locked)
     task = (
         ApprovalTask.objects.select_for_update(skip_locked=skip_locked, of=("self",))
         .select_related("request", "assignee")
         .filter(pk=task_id)
         .first()
     )
-    if instance is None or request is None or task is None:
-        if skip_locked:
-            return None
-        raise TaskNotFound()
+    if task is None:
+        return _missing(skip_locked)
     task.request = request
     return LockedTask(instance, request, task)
+
+
+def _missing(skip_locked: bool) -> None:
+    if skip_locked:
+        return None
+    raise TaskNotFound()
 
 
 def lock_task_row(task_id: int) -> ApprovalTask:

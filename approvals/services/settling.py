@@ -104,6 +104,25 @@ def request_advance(
     return outcome
 
 
+def request_time_out(*, request: ApprovalRequest, now: datetime) -> None:
+    """The SLA ran out on a node with a `timeout` edge: close the step and let the engine take
+    that edge. Precondition: instance, request and task locks are held."""
+    from approvals.services.engine import engine_approval_timed_out
+
+    request.settle(outcome="timeout", at=now)
+    request.save()
+    for task in lock_live_tasks(request):
+        task.expire(at=now)
+        task.save()
+        sla_close(task=task, now=now)
+        event_append(
+            request=request, task=task, kind=TaskEventKind.EXPIRED, at=now, data={"outcome": "timeout"}
+        )
+    event_append(request=request, kind=TaskEventKind.SETTLED, at=now, data={"outcome": "timeout"})
+    engine_approval_timed_out(instance_id=request.instance_id, step_id=request.step_id)
+    announce(request.tasks.values_list("pk", flat=True), TaskEventKind.SETTLED)
+
+
 def _output(request: ApprovalRequest, decision: Decision) -> dict[str, Any]:
     """`steps.<node>.output`: the deciding form values and who decided (plus every vote for
     multi-person policies)."""

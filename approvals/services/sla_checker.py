@@ -7,8 +7,9 @@ left for the next round, so two checkers never act on the same record and a
 checker never waits behind a person. Then it moves the record on:
 
 - on_track -> at_risk at `warn_at`: the holder (or candidates) are told;
-- -> breached at `due_at`: the task is escalated (priority urgent) and the node's
-  `escalate` actions run: `to_groups` (added as candidates, or replacing them with
+- -> breached at `due_at`: with `auto_outcome` the system decides; else, when the node
+  has a `timeout` edge, the step times out and the engine takes that edge; else the task
+  is escalated (priority urgent) and the node's `escalate` actions run: `to_groups` (added as candidates, or replacing them with
   `move`), `notify` (email + in-app to holders, candidates and the new groups),
   `auto_outcome` (the system decides and the step settles with that outcome).
 """
@@ -26,10 +27,12 @@ from approvals import clock
 from approvals.domain.sla import sla_phase
 from approvals.models import OPEN_SLA_STATES, NotificationKind, SlaRecord, SlaState, TaskEventKind, TaskState
 from approvals.services.deciding import task_auto_decide
+from approvals.services.engine import node_has_timeout_edge
 from approvals.services.history import announce, event_append
 from approvals.services.locking import LockedTask, lock_task
 from approvals.services.notifications import notify
 from approvals.services.opening import _people
+from approvals.services.settling import request_time_out
 
 logger = logging.getLogger(__name__)
 
@@ -67,12 +70,15 @@ def sla_check_due(*, now: datetime | None = None, limit: int = 500) -> SlaCheckR
 @transaction.atomic(durable=True)
 def _check_one(record_id: int, task_id: int, now: datetime, report: SlaCheckReport) -> None:
     locked = lock_task(task_id, skip_locked=True)
+    if locked is None:  # a decision or another checker holds it: next round
+        report.skipped += 1
+        return
     record = (
         SlaRecord.objects.select_for_update(skip_locked=True)
         .filter(pk=record_id, state__in=OPEN_SLA_STATES, next_check_at__lte=now)
         .first()
     )
-    if locked is None or record is None:
+    if record is None:  # already moved on (another checker got there first)
         report.skipped += 1
         return
     phase = sla_phase(now, record.warn_at, record.due_at)
@@ -135,6 +141,9 @@ def _breached(locked: LockedTask, record: SlaRecord, now: datetime) -> bool:
     auto_outcome = escalation.get("auto_outcome")
     if auto_outcome and task_auto_decide(locked=locked, outcome=auto_outcome, now=now):
         SlaRecord.objects.filter(pk=record.pk).update(escalated_at=now)  # closed (missed) meanwhile
+        return True
+    if node_has_timeout_edge(locked.instance.version.graph, request.node_id):
+        request_time_out(request=request, now=now)
         return True
     watchers = _watchers(locked)
     groups = list(Group.objects.filter(name__in=escalation.get("to_groups") or []))

@@ -214,3 +214,22 @@ def test_two_checkers_at_once_escalate_a_breached_task_once(expense, start) -> N
     assert TaskEvent.objects.filter(kind="sla_breached").count() == 5
     assert TaskEvent.objects.filter(kind="escalated").count() == 5
     assert Notification.objects.filter(kind="escalated").count() == 5 * 3  # manny, mona, diana each
+
+
+def test_a_timeout_edge_is_taken_when_the_sla_runs_out(publish, start) -> None:
+    # given the manager node has a timeout edge to the rejected end
+    graph = example_graph("expense-approval")
+    graph["edges"].append({"id": "e_timeout", "source": "manager", "target": "rejected", "timeout": True})
+    publish(graph)
+    instance = start(5000)
+    [task] = tasks_of(instance, "manager")
+    t0 = SlaRecord.objects.get(task=task).started_at
+    # when the deadline passes
+    sla_check_due(now=t0 + timedelta(hours=5))
+    # then the step timed out along that edge and the task expired
+    task.refresh_from_db()
+    assert task.state == TaskState.EXPIRED
+    assert instance.steps.get(node_id="manager").status == "failed"  # handled: the timeout edge was taken
+    instance.refresh_from_db()
+    assert (instance.status, instance.result) == ("completed", "rejected")
+    assert SlaRecord.objects.get(task=task).state == SlaState.MISSED
