@@ -32,7 +32,7 @@ def test_retries_back_off_as_configured(cluster) -> None:
         backoff = (not_before - planned.created_at).total_seconds()
         assert ceiling / 2 <= backoff <= ceiling + 0.001  # jittered in [d/2, d]
         lateness = (starts[attempt] - not_before).total_seconds()
-        assert 0 <= lateness < 1.5  # never early; late by at most a beat tick or so
+        assert 0 <= lateness < 4  # never early; late by a beat tick or a busy worker at most
     failures = events(instance.id, "step_failed")
     assert len(failures) == 1 and failures[0].payload["attempt"] == 3
 
