@@ -141,7 +141,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "flowdesk:channels"},
+            # redis-py 8 reads with a 5 s socket timeout by default, the same as channels_redis's
+            # blocking pop: idle consumers would then die with "Timeout reading". Read longer.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                "prefix": "flowdesk:channels",
+            },
         }
     }
 else:
