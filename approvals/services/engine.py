@@ -47,10 +47,33 @@ def _on_cancel_steps(context: Any, command: Any) -> None:
     approvals_cancel(step_ids=command.step_ids, reason=command.reason, now=context.now)
 
 
+def _is_approval_step(context: Any, step_id: str) -> bool:
+    step = context.steps.get(step_id)
+    return step is not None and step.node_type == "approval"
+
+
+def _on_step_finished(context: Any, command: Any) -> None:
+    """An approval step completed or failed without our decision (skipped by an operator,
+    timed out by the engine): close its open request. Our own decisions settle the request
+    before the engine completes the step, so they find nothing open here."""
+    if not _is_approval_step(context, command.step_id):
+        return
+    from approvals.services.opening import approvals_expire
+
+    output = getattr(command, "output", None)
+    outcome = getattr(command, "outcome", None) or (
+        output.get("outcome") if isinstance(output, dict) else None
+    )
+    if outcome is None:
+        outcome = "skipped" if hasattr(command, "output") else "failed"
+    approvals_expire(step_ids=[command.step_id], outcome=str(outcome), now=context.now)
+
+
 def register_engine_effects() -> None:
     """Hook approvals into the runtime's effect registry (workflows.runtime.effects):
-    `OpenApproval` opens tasks, `CancelSteps` cancels the open tasks of those steps."""
-    from workflows.engine.commands import CancelSteps, OpenApproval
+    `OpenApproval` opens tasks, `CancelSteps` cancels the open tasks of those steps, and
+    `CompleteStep`/`FailStep` of an approval step close tasks the engine no longer needs."""
+    from workflows.engine.commands import CancelSteps, CompleteStep, FailStep, OpenApproval
 
     try:
         from workflows.runtime.effects import register_effect
@@ -59,3 +82,5 @@ def register_engine_effects() -> None:
 
     register_effect(OpenApproval, _on_open_approval)
     register_effect(CancelSteps, _on_cancel_steps)
+    register_effect(CompleteStep, _on_step_finished)
+    register_effect(FailStep, _on_step_finished)

@@ -218,3 +218,36 @@ def approvals_cancel(*, step_ids: Iterable[str], reason: str = "", now: datetime
             [t.pk for t in tasks], TaskEventKind.CANCELLED, [t.assignee_id for t in tasks if t.assignee_id]
         )
     return cancelled
+
+
+def approvals_expire(*, step_ids: Iterable[str], outcome: str, now: datetime | None = None) -> int:
+    """Close the open approval steps among `step_ids` that the engine finished without a
+    decision from here (an operator skipped the step, or it timed out elsewhere): the
+    request settles with `outcome`, its live tasks expire. Precondition: the caller holds
+    the instance row lock. Idempotent. Returns how many tasks expired."""
+    now = now or clock.now()
+    expired = 0
+    requests = (
+        ApprovalRequest.objects.select_for_update()
+        .filter(step_id__in=list(step_ids), state=RequestState.OPEN)
+        .order_by("pk")
+    )
+    for request in requests:
+        request.settle(outcome=outcome, at=now)
+        request.save()
+        event_append(
+            request=request, kind=TaskEventKind.SETTLED, at=now, data={"outcome": outcome, "by": "engine"}
+        )
+        tasks = lock_live_tasks(request)
+        for task in tasks:
+            task.expire(at=now)
+            task.save()
+            sla_close(task=task, now=now)
+            event_append(
+                request=request, task=task, kind=TaskEventKind.EXPIRED, at=now, data={"outcome": outcome}
+            )
+        expired += len(tasks)
+        announce(
+            [t.pk for t in tasks], TaskEventKind.EXPIRED, [t.assignee_id for t in tasks if t.assignee_id]
+        )
+    return expired
