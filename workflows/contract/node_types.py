@@ -94,7 +94,7 @@ NODE_TYPES: dict[str, NodeType] = {
         ),
         NodeType(
             "subworkflow", "Subworkflow", "layers", "Starts another published workflow and waits for it",
-            ACTIVITIES, configs.SUBWORKFLOW, 1, None, 1, 1,
+            ACTIVITIES, configs.SUBWORKFLOW, 1, None, 1, 2, ("on_error",),
         ),
         NodeType(
             "set", "Set variables", "edit", "Assigns variables from expressions",
