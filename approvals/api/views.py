@@ -54,7 +54,7 @@ def _detail(task_id: Any, user: Any) -> dict[str, Any]:
 class TaskListApi(APIView):
     """GET /api/tasks/: the inbox. Filters: scope, workflow, sla, due_before, due_after, q, ordering."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="tasks_list", responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         filters = InboxFilters.parse(request.query_params)
         paginator = InboxPagination()
