@@ -66,6 +66,29 @@ def test_suspend_holds_dispatch_until_resume(cluster, staff_client) -> None:
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "invalid_state"
 
 
+def test_a_step_scheduled_while_suspended_is_held_and_sent_on_resume(cluster, staff_client) -> None:
+    # given: an instance whose first step is running on a worker
+    cluster.worker("w1")
+    definition = publish(linear(task("nap", "core.sleep", {"seconds": 1}), task("after")))
+    instance = instance_start(definition_key=definition.key, input={}, started_by=staff_client.user)
+    wait_for(lambda: step_of(instance.id, "nap").status == "running", what="the first step to start")
+    # when: suspended while it runs, the step it leads to is scheduled but not sent
+    assert staff_client.post(_url(instance.id, "suspend")).json()["status"] == "suspended"
+    held = wait_for(
+        lambda: StepExecution.objects.filter(instance_id=instance.id, node_id="after").first(),
+        what="the running step to finish",
+    )
+    time.sleep(0.5)
+    held.refresh_from_db()
+    assert step_of(instance.id, "nap").status == "succeeded"
+    assert held.status == "scheduled" and held.dispatched_at is None
+    # then: resume sends it
+    assert staff_client.post(_url(instance.id, "resume")).json()["status"] == "running"
+    assert wait_finished(instance.id).status == "completed"
+    held.refresh_from_db()
+    assert held.status == "succeeded" and held.dispatched_at is not None
+
+
 def test_cancel_stops_a_waiting_instance_and_a_second_cancel_is_refused(cluster, staff_client) -> None:
     # given
     definition = publish(_timer_then_task("PT1H"))
