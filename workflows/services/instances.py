@@ -34,10 +34,11 @@ from workflows.engine import decide
 from workflows.engine.events import Event, InstanceStarted
 from workflows.models import ExecutionEvent, VersionStatus, WorkflowDefinition, WorkflowInstance
 from workflows.observability.correlation import current as current_correlation_id
-from workflows.runtime.applier import Annotations, Applier, LocalBudget, LocalClaim
+from workflows.runtime.applier import Applier
 from workflows.runtime.graphs import graph_for_version
 from workflows.runtime.inputs import input_problems
 from workflows.runtime.repository import build_state, load_steps, lock_instance
+from workflows.runtime.units import Annotations, LocalBudget, LocalClaim
 from workflows.selectors.definitions import (
     can_start,
     definition_get_for_user,

@@ -32,10 +32,10 @@ from workflows.engine.events import (
 )
 from workflows.models import DueWait, StepExecution, StepStatus, WaitKind
 from workflows.runtime import circuits
-from workflows.runtime.applier import Annotations, LocalBudget, LocalClaim
 from workflows.runtime.claims import Claim, claim_compensation, claim_step, renew_lease
 from workflows.runtime.executor import Outcome, run_action
 from workflows.runtime.publisher import publish_now
+from workflows.runtime.units import Annotations, LocalBudget, LocalClaim
 from workflows.services.instances import Applied, instance_apply
 
 logger = logging.getLogger(__name__)
