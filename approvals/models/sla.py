@@ -98,6 +98,10 @@ class SlaPolicy(models.Model):
     due_in = models.CharField(max_length=64, blank=True, default="", help_text="ISO 8601, e.g. PT8H")
     warn_at = models.CharField(max_length=64, blank=True, default="", help_text="0.8 or an ISO 8601 duration")
     escalate = models.JSONField(default=dict, blank=True)
+    instance_due_in = models.CharField(
+        max_length=64, blank=True, default="", help_text="ISO 8601: the whole instance must end within this"
+    )
+    instance_warn_at = models.CharField(max_length=64, blank=True, default="", help_text="0.8 or ISO 8601")
 
     class Meta:
         ordering = ["name"]
@@ -113,16 +117,25 @@ class SlaPolicy(models.Model):
         return self.name
 
     def default_terms(self) -> SlaTerms | None:
-        if not self.due_in:
+        """Terms for approval steps whose node declares no `sla`."""
+        return self._terms(self.due_in, self.warn_at)
+
+    def instance_terms(self) -> SlaTerms | None:
+        """Terms for whole instances of the policy's workflow (start to finish)."""
+        return self._terms(self.instance_due_in, self.instance_warn_at)
+
+    def _terms(self, due_in: str, warn_at: str) -> SlaTerms | None:
+        if not due_in:
             return None
-        raw: dict[str, object] = {"due_in": self.due_in, "escalate": self.escalate or {}}
-        if self.warn_at:
-            raw["warn_at"] = float(self.warn_at) if self.warn_at[0].isdigit() else self.warn_at
+        raw: dict[str, object] = {"due_in": due_in, "escalate": self.escalate or {}}
+        if warn_at:
+            raw["warn_at"] = float(warn_at) if warn_at[0].isdigit() else warn_at
         return SlaTerms.from_config(raw)
 
     def clean(self) -> None:
         try:
             self.default_terms()
+            self.instance_terms()
         except ValueError as exc:
             raise ValidationError(str(exc)) from exc
 

@@ -69,11 +69,40 @@ def _on_step_finished(context: Any, command: Any) -> None:
     approvals_expire(step_ids=[command.step_id], outcome=str(outcome), now=context.now)
 
 
+def _on_create_step(context: Any, command: Any) -> None:
+    """The start node was activated: open the instance's own SLA when a policy sets one."""
+    if command.node_type != "start":
+        return
+    from approvals.services.instance_sla import instance_sla_open
+
+    instance_sla_open(instance=context.instance, now=context.now)
+
+
+def _on_instance_end(context: Any, command: Any) -> None:
+    from approvals.services.instance_sla import instance_sla_close
+    from workflows.engine.commands import CompleteInstance
+
+    completed = isinstance(command, CompleteInstance)
+    instance_sla_close(instance_id=context.instance.pk, now=context.now, completed=completed)
+
+
 def register_engine_effects() -> None:
     """Hook approvals into the runtime's effect registry (workflows.runtime.effects):
     `OpenApproval` opens tasks, `CancelSteps` cancels the open tasks of those steps, and
-    `CompleteStep`/`FailStep` of an approval step close tasks the engine no longer needs."""
-    from workflows.engine.commands import CancelSteps, CompleteStep, FailStep, OpenApproval
+    `CompleteStep`/`FailStep` of an approval step close tasks the engine no longer needs;
+    the start node's `CreateStep` opens and the instance's end closes its own SLA."""
+    from workflows.engine.commands import (
+        CancelInstance,
+        CancelSteps,
+        CompleteCompensation,
+        CompleteInstance,
+        CompleteStep,
+        CreateStep,
+        FailCompensation,
+        FailInstance,
+        FailStep,
+        OpenApproval,
+    )
 
     try:
         from workflows.runtime.effects import register_effect
@@ -84,3 +113,6 @@ def register_engine_effects() -> None:
     register_effect(CancelSteps, _on_cancel_steps)
     register_effect(CompleteStep, _on_step_finished)
     register_effect(FailStep, _on_step_finished)
+    register_effect(CreateStep, _on_create_step)
+    for ending in (CompleteInstance, FailInstance, CancelInstance, CompleteCompensation, FailCompensation):
+        register_effect(ending, _on_instance_end)

@@ -29,10 +29,12 @@ from approvals.models import OPEN_SLA_STATES, NotificationKind, SlaRecord, SlaSt
 from approvals.services.deciding import task_auto_decide
 from approvals.services.engine import node_has_timeout_edge
 from approvals.services.history import announce, event_append
+from approvals.services.instance_sla import instance_sla_advance
 from approvals.services.locking import LockedTask, lock_task
 from approvals.services.notifications import notify
 from approvals.services.opening import _people
 from approvals.services.settling import request_time_out
+from workflows.models import WorkflowInstance
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +42,8 @@ logger = logging.getLogger(__name__)
 @dataclass
 class SlaCheckReport:
     checked: int = 0
-    at_risk: list[int] = field(default_factory=list)
-    breached: list[int] = field(default_factory=list)
+    at_risk: list[int | str] = field(default_factory=list)
+    breached: list[int | str] = field(default_factory=list)
     auto_decided: list[int] = field(default_factory=list)
     skipped: int = 0
 
@@ -54,17 +56,49 @@ def sla_check_due(*, now: datetime | None = None, limit: int = 500) -> SlaCheckR
     now = now or clock.now()
     report = SlaCheckReport()
     due = list(
-        SlaRecord.objects.filter(next_check_at__lte=now, state__in=OPEN_SLA_STATES, task__isnull=False)
+        SlaRecord.objects.filter(next_check_at__lte=now, state__in=OPEN_SLA_STATES)
         .order_by("next_check_at")
-        .values_list("pk", "task_id")[:limit]
+        .values_list("pk", "task_id", "instance_id")[:limit]
     )
-    for record_id, task_id in due:
+    for record_id, task_id, instance_id in due:
         report.checked += 1
         try:
-            _check_one(record_id, task_id, now, report)
+            if task_id is None:
+                _check_instance_record(record_id, instance_id, now, report)
+            else:
+                _check_one(record_id, task_id, now, report)
         except Exception:  # one broken record must not stop the others; it is retried next minute
             logger.exception("SLA check of record %s failed", record_id)
     return report
+
+
+@transaction.atomic(durable=True)
+def _check_instance_record(
+    record_id: int, instance_id: object, now: datetime, report: SlaCheckReport
+) -> None:
+    instance = (
+        WorkflowInstance.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("definition", "started_by")
+        .filter(pk=instance_id)
+        .first()
+    )
+    if instance is None:
+        report.skipped += 1
+        return
+    record = (
+        SlaRecord.objects.select_for_update(skip_locked=True)
+        .filter(pk=record_id, state__in=OPEN_SLA_STATES, next_check_at__lte=now)
+        .first()
+    )
+    if record is None:
+        report.skipped += 1
+        return
+    phase = sla_phase(now, record.warn_at, record.due_at)
+    if instance_sla_advance(instance=instance, record=record, phase=phase, now=now):
+        (report.breached if phase == "breached" else report.at_risk).append(f"instance:{instance.pk}")
+    else:
+        record.next_check_at = record.warn_at if record.state == SlaState.ON_TRACK else record.due_at
+        record.save()
 
 
 @transaction.atomic(durable=True)
