@@ -11,3 +11,15 @@ class ApprovalsConfig(AppConfig):
         from approvals.services.engine import register_engine_effects
 
         register_engine_effects()
+
+        from django.db.models.signals import post_delete, post_save
+
+        from approvals.models import SlaPolicy
+        from approvals.services.instance_sla import forget_instance_sla_cache
+
+        post_save.connect(
+            forget_instance_sla_cache, sender=SlaPolicy, dispatch_uid="approvals-instance-sla-cache"
+        )
+        post_delete.connect(
+            forget_instance_sla_cache, sender=SlaPolicy, dispatch_uid="approvals-instance-sla-cache-d"
+        )

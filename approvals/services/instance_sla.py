@@ -4,7 +4,7 @@ Opened when the engine activates the start node, closed when the instance ends
 (completed: met or missed; failed or cancelled: cancelled). The SLA checker warns
 the person who started it and, at breach, also the policy's `escalate.to_groups`.
 Helpers run inside the instance's locked transaction (lock order step 1, then 4).
-While no policy sets `instance_due_in` (checked every few seconds), the engine's hot
+While no policy sets `instance_due_in` (checked once a minute), the engine's hot
 path pays no query for this.
 """
 
@@ -22,19 +22,25 @@ from approvals.services.notifications import notify
 from approvals.services.opening import _people
 from workflows.models import WorkflowInstance
 
-_CACHE_SECONDS = 5.0
+_CACHE_SECONDS = 60.0
 _any_policy: tuple[float, bool] = (0.0, False)
 
 
 def instance_slas_in_use() -> bool:
-    """Whether any policy sets an instance SLA (cached a few seconds), so that the engine's
-    hot path pays no query while nobody uses instance SLAs."""
+    """Whether any policy sets an instance SLA, so that the engine's hot path pays no query
+    while nobody uses instance SLAs. Cached for a minute per process; saving or deleting a
+    policy clears this process's cache at once (others notice within the minute)."""
     global _any_policy
     checked_at, answer = _any_policy
     if time.monotonic() - checked_at > _CACHE_SECONDS:
         answer = SlaPolicy.objects.exclude(instance_due_in="").exists()
         _any_policy = (time.monotonic(), answer)
     return answer
+
+
+def forget_instance_sla_cache(**_: object) -> None:
+    global _any_policy
+    _any_policy = (0.0, False)
 
 
 def _instance_policy(definition_id: int) -> SlaPolicy | None:
