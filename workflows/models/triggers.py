@@ -143,8 +143,8 @@ class TriggerRun(ConcurrentTransitionMixin, models.Model):
         return f"{self.trigger_id} #{self.pk} ({self.status})"
 
     @transition(field=status, source=TriggerRunStatus.PENDING, target=TriggerRunStatus.STARTED)
-    def start(self, *, instance: WorkflowInstance, input: Any, now: Any) -> None:
-        self.instance = instance
+    def start(self, *, started: WorkflowInstance, input: Any, now: Any) -> None:
+        self.instance = started
         self.input = input
         self.finished_at = now
 

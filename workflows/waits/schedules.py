@@ -112,7 +112,7 @@ def schedule_update(
     *, schedule: Schedule, actor: Any, now: datetime | None = None, **values: Any
 ) -> Schedule:
     """Change a schedule; a new cron, zone or re-enabling counts from now (no catch-up)."""
-    locked = Schedule.objects.select_for_update().select_related("definition").get(pk=schedule.pk)
+    locked = Schedule.objects.select_for_update(of=("self",)).select_related("definition").get(pk=schedule.pk)
     if not can_edit(actor, locked.definition):
         raise PermissionDenied("Only editors of this workflow manage its schedules.")
     unknown = set(values) - set(EDITABLE)

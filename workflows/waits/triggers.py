@@ -198,7 +198,7 @@ def trigger_run_settle(*, run_id: int) -> TriggerRun | None:
     a run already settled (or being settled by someone else) is left alone."""
     with transaction.atomic():
         run = (
-            TriggerRun.objects.select_for_update(skip_locked=True)
+            TriggerRun.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("trigger__definition", "trigger__run_as", "source_instance__definition")
             .filter(pk=run_id, status=TriggerRunStatus.PENDING)
             .first()
@@ -240,7 +240,7 @@ def settle_start(run: TriggerRun, trigger: Trigger, mapped: Any, key: Any, *, no
         started_by=trigger.run_as,
     )
     if instance is not None:
-        run.start(instance=instance, input=mapped, now=now)
+        run.start(started=instance, input=mapped, now=now)
     elif refused is not None and refused["code"] == "duplicate_business_key":
         run.skip(error=refused, input=mapped, now=now)
     else:
