@@ -7,8 +7,10 @@ else (service name, sampler, headers, resource attributes) comes from the standa
 variables too, read by the SDK itself. The packages are imported only then, so a
 deployment without them runs unchanged (they are declared in pyproject's `otel` extra).
 
-Django is instrumented in every process at start; Celery in each worker process
-(`worker_process_init`), as the Celery instrumentation requires under prefork.
+Django and Celery are instrumented in every process at start (Celery's publishing side
+puts the trace context on each message, so a worker's task joins the request's trace);
+each prefork child checks again at `worker_process_init` (the SDK restarts its export
+thread after a fork).
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ def configure() -> bool:
     trace.set_tracer_provider(provider)
     DjangoInstrumentor().instrument()
     _state["configured"] = True
+    instrument_celery()
     logger.info("OpenTelemetry tracing is on (exporter: %s)", type(exporter).__name__ if exporter else None)
     return True
 

@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 from asgiref.sync import async_to_sync, sync_to_async
-from django.db import transaction
+from django.db import connection, transaction
 
 from approvals.models import ApprovalTask
 from approvals.services.deciding import task_decide
@@ -83,6 +83,7 @@ def test_nothing_is_pushed_before_commit_nor_for_rolled_back_work(
             outcome["rolled_back"] = True
         finally:
             inside.set()
+            connection.close()  # this thread's own connection
 
     async def scenario() -> None:
         async with socket(application, "/ws/definitions/live-expense/", people["olivia"]) as ws:
