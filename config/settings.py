@@ -277,6 +277,7 @@ SPECTACULAR_SETTINGS = {
         "InstanceStatusEnum": "workflows.models.instances.InstanceStatus",
         "StepStatusEnum": "workflows.models.steps.StepStatus",
         "VersionStatusEnum": "workflows.models.versions.VersionStatus",
+        "MissedRunsEnum": "workflows.models.schedules.MissedRuns",
     },
 }
 

@@ -37,7 +37,7 @@ class ScheduleFields(StrictInput):
     version = serializers.IntegerField(min_value=1, allow_null=True)
     input = JsonObjectField()
     enabled = serializers.BooleanField()
-    missed = serializers.ChoiceField(choices=MissedRuns.values)
+    missed = serializers.ChoiceField(choices=MissedRuns.choices)
 
 
 class ScheduleCreateInput(ScheduleFields):
