@@ -49,8 +49,8 @@ def test_a_manager_approves_an_expense_from_the_inbox(page: Page, live_app: Live
     row.get_by_role("link", name="Manager approval").click()
 
     # and approves with a comment
-    expect(page.get_by_role("heading", name="Manager approval")).to_be_visible()
-    expect(page.get_by_text("Team offsite")).to_be_visible()
+    expect(page.get_by_role("heading", name="Manager approval · Team offsite")).to_be_visible()
+    expect(page.get_by_text("5000", exact=True)).to_be_visible()  # the instance's input
     page.get_by_label("Comment", exact=True).first.fill("Enjoy it")
     page.get_by_role("button", name="Approved").click()
 
