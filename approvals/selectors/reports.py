@@ -144,26 +144,39 @@ def sla_csv_rows(*, since: datetime) -> Iterator[list[str]]:
         .order_by("pk")
     )
     for task in tasks.iterator(chunk_size=500):
-        sla = task.sla if _has(task, "sla") else None
-        decision = task.decision if _has(task, "decision") else None
-        yield [
-            str(task.pk),
-            task.request.definition.name,
-            task.request.name,
-            task.request.node_id,
-            task.request.instance.business_key,
-            task.state,
-            task.assignee.get_username() if task.assignee else "",
-            " ".join(g.name for g in task.candidate_groups.all()),
-            task.created_at.isoformat(),
-            sla.state if sla else "",
-            sla.warn_at.isoformat() if sla else "",
-            sla.due_at.isoformat() if sla else "",
-            decision.decided_at.isoformat() if decision else "",
-            decision.decided_by if decision else "",
-            decision.outcome if decision else "",
-            f"{(decision.decided_at - task.created_at).total_seconds():.0f}" if decision else "",
-        ]
+        yield [csv_safe(cell) for cell in _csv_row(task)]
+
+
+def _csv_row(task: ApprovalTask) -> list[str]:
+    sla = task.sla if _has(task, "sla") else None
+    decision = task.decision if _has(task, "decision") else None
+    return [
+        str(task.pk),
+        task.request.definition.name,
+        task.request.name,
+        task.request.node_id,
+        task.request.instance.business_key,
+        task.state,
+        task.assignee.get_username() if task.assignee else "",
+        " ".join(g.name for g in task.candidate_groups.all()),
+        task.created_at.isoformat(),
+        sla.state if sla else "",
+        sla.warn_at.isoformat() if sla else "",
+        sla.due_at.isoformat() if sla else "",
+        decision.decided_at.isoformat() if decision else "",
+        decision.decided_by if decision else "",
+        decision.outcome if decision else "",
+        f"{(decision.decided_at - task.created_at).total_seconds():.0f}" if decision else "",
+    ]
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str) -> str:
+    """Neutralise spreadsheet formulas (CSV injection): a cell a person typed that starts with
+    = + - @ is prefixed with an apostrophe, so a spreadsheet shows it as text."""
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
 
 
 def _has(task: ApprovalTask, name: str) -> bool:

@@ -39,3 +39,11 @@ def test_the_clock_can_be_frozen_in_a_block() -> None:
     with clock.frozen(moment):
         assert clock.now() == moment
     assert clock.now() != moment
+
+
+@pytest.mark.parametrize("cell", ["=HYPERLINK(1)", "+1", "-2", "@SUM(A1)"])
+def test_csv_cells_that_look_like_formulas_are_neutralised(cell: str) -> None:
+    from approvals.selectors.reports import csv_safe
+
+    assert csv_safe(cell) == "'" + cell
+    assert csv_safe("Expense approval") == "Expense approval"
