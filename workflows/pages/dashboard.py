@@ -136,6 +136,8 @@ def _throughput(instances: QuerySet[WorkflowInstance], now: datetime) -> Through
 
 def _durations(definition_ids: list[int] | None, now: datetime) -> list[Percentiles]:
     """p50/p90/p99 of task step durations (start to finish) per action, last 24 hours."""
+    if definition_ids is not None and not definition_ids:
+        return []  # sees no workflow (and an empty IN () cannot be compiled to SQL)
     steps = (
         StepExecution.objects.order_by()
         .filter(
