@@ -111,6 +111,17 @@ class WorkflowInstance(ConcurrentTransitionMixin, models.Model):
             models.Index(
                 fields=["correlation_id"], condition=~Q(correlation_id=""), name="wf_instance_correlation"
             ),
+            # Prefix search of business keys on the instance list (LIKE 'INV-%' under any collation).
+            models.Index(
+                fields=["business_key"],
+                opclasses=["varchar_pattern_ops"],
+                condition=~Q(business_key=""),
+                name="wf_instance_business_key_like",
+            ),
+            # Finished in a time range: the dashboard's throughput, retention's cut-off.
+            models.Index(
+                fields=["finished_at"], condition=Q(finished_at__isnull=False), name="wf_instance_finished"
+            ),
         ]
 
     def __str__(self) -> str:
