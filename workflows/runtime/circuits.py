@@ -12,6 +12,7 @@ FatalError (bad params, a 4xx) says the call was wrong, not that the service is 
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -24,6 +25,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from workflows.models import ActionCircuit, CircuitState
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,8 @@ def record_success(action: str) -> None:
     with transaction.atomic():
         row = ActionCircuit.objects.select_for_update().filter(action=action).first()
         if row is not None and (row.state != CircuitState.CLOSED or row.consecutive_failures):
+            if row.state != CircuitState.CLOSED:
+                logger.warning("circuit of %s closed: a call succeeded", action)
             row.close(now=timezone.now())
             row.save()
         if row is not None:
@@ -148,6 +153,10 @@ def record_failure(action: str, message: str) -> None:
             and row.consecutive_failures >= settings.FLOWDESK_CIRCUIT_FAILURE_THRESHOLD
         ):
             row.trip(now=now, until=now + _cooldown())
+            logger.warning(
+                "circuit of %s opened after %d failures in a row, until %s: %s",
+                action, row.consecutive_failures, row.open_until, row.last_error[:200],
+            )  # fmt: skip
         row.save()
         _remember(row)
 
@@ -159,5 +168,6 @@ def circuit_reset(*, action: str) -> ActionCircuit | None:
         if row is not None:
             row.close(now=timezone.now())
             row.save()
+            logger.warning("circuit of %s reset by an operator", action)
     forget_cache()
     return row
