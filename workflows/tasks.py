@@ -48,7 +48,7 @@ def run_compensation_task(self: Any, step_id: str, attempt: int, action: str | N
 @shared_task(name="workflows.fire_due_waits", **RELIABLE)
 def fire_due_waits_task() -> int:
     """Beat, every FLOWDESK_DUE_WAITS_INTERVAL: fire the durable waits that came due."""
-    return due_waits_fire()
+    return due_waits_fire(fan_out=True)
 
 
 @shared_task(name="workflows.reap_steps", **RELIABLE)

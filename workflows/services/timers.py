@@ -21,7 +21,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -33,17 +33,25 @@ from workflows.services.instances import apply_locked
 
 logger = logging.getLogger(__name__)
 CLAIM_SECONDS = 60
+FIRE_TASK = "workflows.fire_due_waits"
 HELD_WHILE_SUSPENDED = (WaitKind.TIMER, WaitKind.SIGNAL_TIMEOUT, WaitKind.STEP_TIMEOUT)
 """Time-based engine events a suspended instance holds; they fire on the first beat after resume."""
 
 
-def due_waits_fire(*, now: datetime | None = None, batch: int | None = None) -> int:
-    """Fire every wait due at `now` (default: now); return how many were fired."""
+def due_waits_fire(*, now: datetime | None = None, batch: int | None = None, fan_out: bool = False) -> int:
+    """Fire every wait due at `now` (default: now); return how many were fired.
+
+    With `fan_out` (the beat task), a full batch also sends one more firing task, so a
+    storm of waits due at once is shared by every free worker process (each claims its
+    own rows with SKIP LOCKED) instead of queueing behind one."""
     size = batch or settings.FLOWDESK_DUE_WAITS_BATCH
     fired = 0
     while True:
         moment = now or timezone.now()
         claimed = _claim(moment, size)
+        if fan_out and len(claimed) == size:
+            _send_helper()
+            fan_out = False
         for wait in claimed:
             try:
                 wait_fire(wait, now=moment)
@@ -69,9 +77,26 @@ def _claim(now: datetime, size: int) -> list[DueWait]:
     return rows
 
 
+def _send_helper() -> None:
+    from celery import current_app
+
+    try:
+        current_app.send_task(FIRE_TASK, expires=60)
+    except Exception:  # the broker is down: the next beat tick fires the rest
+        logger.warning("could not send a helper %s task", FIRE_TASK, exc_info=True)
+
+
 def wait_fire(wait: DueWait, *, now: datetime) -> None:
-    """Fire one claimed wait in its own transaction (instance lock first)."""
+    """Fire one claimed wait in its own transaction (instance lock first).
+
+    On PostgreSQL the commit does not wait for the WAL flush (`synchronous_commit off`,
+    this transaction only): a crash may lose the last fraction of a second of fires, but
+    the event and the wait's `fired_at` are lost together, so the wait fires again; never
+    half of it. That keeps a storm of timers from queueing on disk flushes."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         instance = lock_instance(wait.instance_id)
         if instance.status == InstanceStatus.SUSPENDED and wait.kind in HELD_WHILE_SUSPENDED:
             DueWait.objects.filter(pk=wait.pk).update(claimed_until=None)  # held until resumed

@@ -136,7 +136,8 @@ def _deliver(instance: WorkflowInstance, *, name: str, payload: Any, signal_id: 
         raise NotWaitingForSignal(
             instance_id=instance.pk, name=name, status=str(instance.status), waiting_for=[]
         )
-    waits_disarm(step_ids=[step_id])
+    if getattr(graph.node(node_id).spec, "timeout", None) is not None:
+        waits_disarm(step_ids=[step_id])
     stored = ReceivedSignal.objects.create(
         instance=instance,
         signal_id=signal_id,
