@@ -117,7 +117,8 @@ def _search(queryset: QuerySet[WorkflowInstance], q: str) -> QuerySet[WorkflowIn
     except ValueError:
         pass
     if q.endswith("*") and len(q) > 1:
-        return queryset.filter(business_key__startswith=q[:-1])
+        # `<> ''` lets PostgreSQL use the partial prefix index (it cannot infer it from LIKE).
+        return queryset.filter(business_key__startswith=q[:-1]).exclude(business_key="")
     return queryset.filter(business_key=q)
 
 
@@ -133,7 +134,8 @@ def page_of(queryset: QuerySet[WorkflowInstance], *, older_than: str = "", newer
     """One page, newest first, before `older_than` or after `newer_than` (cursors)."""
     if newer_than and (cursor := Cursor.decode(newer_than)) is not None:
         newer_q = Q(created_at__gt=cursor.created_at) | Q(created_at=cursor.created_at, pk__gt=cursor.pk)
-        chunk = list(queryset.filter(newer_q).order_by("created_at", "id")[: PAGE_SIZE + 1])
+        newer = queryset.filter(newer_q, created_at__gte=cursor.created_at)
+        chunk = list(newer.order_by("created_at", "id")[: PAGE_SIZE + 1])
         more_newer = len(chunk) > PAGE_SIZE
         rows = list(reversed(chunk[:PAGE_SIZE]))
         return Page(
@@ -145,7 +147,8 @@ def page_of(queryset: QuerySet[WorkflowInstance], *, older_than: str = "", newer
     cursor = Cursor.decode(older_than) if older_than else None
     if cursor is not None:
         older_q = Q(created_at__lt=cursor.created_at) | Q(created_at=cursor.created_at, pk__lt=cursor.pk)
-        queryset = queryset.filter(older_q)
+        # The plain bound makes the OR an index range scan starting at the cursor.
+        queryset = queryset.filter(older_q, created_at__lte=cursor.created_at)
     chunk = list(queryset.order_by("-created_at", "-id")[: PAGE_SIZE + 1])
     rows = chunk[:PAGE_SIZE]
     return Page(
