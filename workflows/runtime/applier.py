@@ -13,6 +13,7 @@ Precondition: the instance row is locked for the whole load-decide-apply cycle.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,6 +35,7 @@ from workflows.runtime import circuits
 from workflows.runtime.effects import EffectContext, handlers_for
 from workflows.runtime.events import EventLog
 from workflows.runtime.handlers import HANDLERS, CommandHandlers
+from workflows.runtime.repository import LOADED_STATUSES
 from workflows.runtime.units import Annotations, Dispatch, LocalBudget, LocalClaim
 from workflows.runtime.writes import WriteBatch
 
@@ -182,6 +184,10 @@ class Applier(CommandHandlers):
 
         self._route_dispatches()
         self.flush()
+        if self.local_claim is not None:
+            rows = {**self.steps, **self.created}
+            live = {key: row for key, row in rows.items() if row.status in LOADED_STATUSES}
+            self.local_claim = replace(self.local_claim, known_seq=self.instance.last_seq, known_steps=live)
         dispatcher.send_on_commit(self.dispatches)
         publisher.publish_on_commit(
             instance_id=self.instance.pk, definition_key=self.instance.definition.key, events=self.log.events

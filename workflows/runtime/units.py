@@ -37,6 +37,11 @@ class LocalClaim:
     timeout_seconds: float | None
     token: str
     started_by: str
+    # The instance's live step rows as this worker left them, valid while the instance's
+    # last_seq is still `known_seq` (nothing else changed it): the next report reuses
+    # them instead of reading them again.
+    known_seq: int = field(default=0, compare=False, repr=False)
+    known_steps: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass

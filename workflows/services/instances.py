@@ -168,6 +168,7 @@ def instance_apply(
     annotations: Annotations | None = None,
     local: LocalBudget | None = None,
     now: datetime | None = None,
+    known: tuple[int, dict[str, Any]] | None = None,
 ) -> Applied:
     """Apply one engine event to an instance: lock, load, decide, write, dispatch after commit.
 
@@ -179,7 +180,9 @@ def instance_apply(
     """
     with transaction.atomic(savepoint=False):
         instance = lock_instance(instance_id)
-        return apply_locked(instance, event, actor=actor, annotations=annotations, local=local, now=now)
+        return apply_locked(
+            instance, event, actor=actor, annotations=annotations, local=local, now=now, known=known
+        )
 
 
 def apply_locked(
@@ -192,17 +195,22 @@ def apply_locked(
     now: datetime | None = None,
     prepare: Callable[[Applier], None] | None = None,
     strict: bool = False,
+    known: tuple[int, dict[str, Any]] | None = None,
 ) -> Applied:
     """`instance_apply` for a caller already holding the instance lock.
 
     `prepare(applier)` runs adapter transitions first (an operator reopening a failed
     step); with `strict`, an event the core ignores raises 409 invalid_state (rolling
-    back whatever `prepare` did) instead of returning quietly.
+    back whatever `prepare` did) instead of returning quietly. `known` is `(last_seq, live
+    step rows)` a worker kept from its previous transaction on this instance: used instead of
+    reading the steps again when the instance's `last_seq` shows nothing changed since
+    (every change to a step's status appends an event, which moves `last_seq`).
     """
     now = now or timezone.now()
+    steps = dict(known[1]) if known is not None and known[0] == instance.last_seq else load_steps(instance)
     applier = Applier(
         instance,
-        load_steps(instance),
+        steps,
         now=now,
         actor_id=_actor_id(actor),
         annotations=annotations,

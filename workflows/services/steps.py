@@ -139,7 +139,10 @@ def _event(step_id: str, attempt: int, outcome: Outcome) -> Event:
 def _report(claim: Claim | LocalClaim, outcome: Outcome, local: LocalBudget | None) -> Applied:
     event = _event(claim.step_id, claim.attempt, outcome)
     annotations = Annotations(error_extra={claim.step_id: outcome.extra}) if outcome.extra else None
-    return _apply_retrying(claim.instance_id, event, annotations=annotations, local=local)
+    known = None
+    if isinstance(claim, LocalClaim) and claim.known_steps is not None:
+        known = (claim.known_seq, claim.known_steps)
+    return _apply_retrying(claim.instance_id, event, annotations=annotations, local=local, known=known)
 
 
 def _apply_retrying(instance_id: str, event: Event, **kwargs: Any) -> Applied:
@@ -148,6 +151,7 @@ def _apply_retrying(instance_id: str, event: Event, **kwargs: Any) -> Applied:
         try:
             return instance_apply(instance_id, event, **kwargs)
         except OperationalError:
+            kwargs["known"] = None  # rows kept in memory may hold the failed attempt's changes
             if attempt == REPORT_TRIES:
                 raise
             logger.warning("reporting %s failed; trying again", type(event).__name__, exc_info=True)

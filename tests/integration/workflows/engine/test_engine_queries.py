@@ -19,6 +19,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BUDGET = 8
 
 
+@pytest.fixture(autouse=True)
+def warm_worker_caches(fast_engine, settings) -> None:
+    """As on a long-running worker: the circuit snapshot is refreshed once a second, not
+    every 0.1 s as the fast test settings have it."""
+    settings.FLOWDESK_CIRCUIT_CACHE_SECONDS = 60.0
+
+
 def _five_tasks():
     return publish(linear(*(task(f"t{i}", params={"i": i, "x": "{{ input.x }}"}) for i in range(5)),
                           inputs={"x": {"type": "string"}}))  # fmt: skip
