@@ -89,8 +89,11 @@ def test_a_decision_in_the_inbox_turns_the_node_green_on_an_open_instance_page(
 
     # then, without a reload, the node turns green and the instance completes
     expect(approval).to_have_attribute("data-status", "succeeded", timeout=15_000)
-    fill = approval.locator("rect").evaluate("rect => getComputedStyle(rect).fill")
-    assert fill == GREEN
+    monitor.wait_for_function(  # green once the colour transition (0.3 s) is over
+        "green => getComputedStyle(document.querySelector('#graph g.node[data-node-id=ok] rect')).fill === green",
+        arg=GREEN,
+        timeout=5_000,
+    )
     expect(monitor.get_by_test_id("instance-status")).to_have_text("completed", timeout=15_000)
     expect(monitor.locator("#events li").last).to_contain_text("instance_completed")
     expect(monitor.locator('#steps tr[data-node="ok"] [data-role="status"]')).to_have_text("succeeded")

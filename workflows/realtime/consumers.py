@@ -1,5 +1,8 @@
 """WebSocket consumers: thin, read-only views of the event stream.
 
+Sockets do not join channel-layer groups themselves: each process subscribes once per
+group and fans messages out to its sockets (workflows.realtime.hub).
+
 Every socket is authenticated by the session (AuthMiddlewareStack) behind the origin
 check (AllowedHostsOriginValidator, config/asgi.py), then checked against the same
 object permissions as the API. A refused socket is accepted and closed at once with
@@ -28,6 +31,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from workflows.realtime import access
 from workflows.realtime.groups import definition_group, inbox_group, instance_group
+from workflows.realtime.hub import hub
 
 REFUSED = 4403
 
@@ -58,7 +62,7 @@ class _StreamConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=REFUSED)
             return
         for group in self.group_names(user):
-            await self.channel_layer.group_add(group, self.channel_name)
+            await hub().join(group, self)
             self.joined.append(group)
         _connections(self.route, +1)
         self.counted = True
@@ -66,11 +70,17 @@ class _StreamConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code: int) -> None:
         for group in self.joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
+            await hub().leave(group, self)
         self.joined = []
         if self.counted:
             _connections(self.route, -1)
             self.counted = False
+
+    async def deliver(self, message: dict[str, Any]) -> None:
+        """A group message from this process's hub: call the handler its type names."""
+        handler = getattr(self, str(message.get("type", "")).replace(".", "_"), None)
+        if handler is not None:
+            await handler(message)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if isinstance(content, dict) and content.get("type") == "ping":
@@ -140,7 +150,7 @@ class InboxConsumer(_StreamConsumer):
 
 
 def _frame(kind: str, message: dict[str, Any]) -> dict[str, Any]:
-    return {**{key: value for key, value in message.items() if key != "type"}, "type": kind}
+    return {**{key: value for key, value in message.items() if key not in ("type", "group")}, "type": kind}
 
 
 def _connections(route: str, delta: int) -> None:

@@ -1,6 +1,7 @@
 """Push execution events to the channel layer after commit, and tell in-process observers.
 
-Groups and messages (the consumers in workflows.realtime turn them into client frames):
+Groups and messages (the consumers in workflows.realtime turn them into client frames;
+every message also names its `"group"`):
 
 * `instance-<id>`: {"type": "workflow.events", "instance": "<id>", "definition": "<key>",
   "seq": <the last event's seq>, "events": [event JSON, see workflows.runtime.events.event_json]}
@@ -78,8 +79,9 @@ class _Pump:
                 logger.warning("could not push events to %s", group, exc_info=True)
 
     def put(self, group: str, message: dict[str, Any]) -> None:
+        """Queue `message` for `group`; it is sent naming its group (the consumers' hub needs it)."""
         assert self.queue is not None
-        self.loop.call_soon_threadsafe(self.queue.put_nowait, (group, message))
+        self.loop.call_soon_threadsafe(self.queue.put_nowait, (group, {**message, "group": group}))
 
 
 _pump: _Pump | None = None
