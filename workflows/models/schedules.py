@@ -9,10 +9,13 @@ same transaction and moves `next_run_at` on. See workflows.waits.schedules.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.timezone import now as _now
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from workflows.models.definitions import WorkflowDefinition
 from workflows.models.instances import WorkflowInstance
@@ -26,6 +29,7 @@ class MissedRuns(models.TextChoices):
 
 
 class RunStatus(models.TextChoices):
+    PENDING = "pending", "Being started"
     STARTED = "started", "Started an instance"
     SKIPPED = "skipped", "Skipped (missed)"
     FAILED = "failed", "Could not start"
@@ -64,13 +68,13 @@ class Schedule(models.Model):
         return f"{self.name} ({self.cron} {self.timezone})"
 
 
-class ScheduleRun(models.Model):
+class ScheduleRun(ConcurrentTransitionMixin, models.Model):
     """One due time of a schedule: what it started, or why not."""
 
     id = models.BigAutoField(primary_key=True)
     schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="runs")
     scheduled_for = models.DateTimeField()
-    status = models.CharField(max_length=10, choices=RunStatus.choices)
+    status = FSMField(default=RunStatus.PENDING, choices=RunStatus.choices, protected=True)
     instance = models.ForeignKey(
         WorkflowInstance, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -87,3 +91,15 @@ class ScheduleRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schedule_id} at {self.scheduled_for:%Y-%m-%d %H:%M} ({self.status})"
+
+    @transition(field=status, source=RunStatus.PENDING, target=RunStatus.STARTED)
+    def start(self, *, started: WorkflowInstance) -> None:
+        self.instance = started
+
+    @transition(field=status, source=RunStatus.PENDING, target=RunStatus.SKIPPED)
+    def skip(self) -> None:
+        """Missed, and the schedule's policy is to skip missed runs."""
+
+    @transition(field=status, source=RunStatus.PENDING, target=RunStatus.FAILED)
+    def fail(self, *, error: dict[str, Any]) -> None:
+        self.error = error

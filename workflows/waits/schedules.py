@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied
 
-from workflows.models import MissedRuns, RunStatus, Schedule, ScheduleRun, WorkflowDefinition
+from workflows.models import MissedRuns, Schedule, ScheduleRun, WorkflowDefinition
 from workflows.runtime.inputs import input_problems
 from workflows.selectors.definitions import (
     can_edit,
@@ -177,23 +177,18 @@ def schedule_run(schedule: Schedule, *, now: datetime) -> ScheduleRun | None:
     schedule.next_run_at = plan.next_run_at
     schedule.last_run_at = plan.scheduled_for
     schedule.save(update_fields=["next_run_at", "last_run_at"])
-    run = ScheduleRun(
-        schedule=schedule,
-        scheduled_for=plan.scheduled_for,
-        missed=plan.missed,
-        status=RunStatus.SKIPPED,
-        created_at=now,
-    )
+    run = ScheduleRun(schedule=schedule, scheduled_for=plan.scheduled_for, missed=plan.missed, created_at=now)
     try:
         with transaction.atomic():
             run.save()  # first: the unique (schedule, due time) key refuses a second run
     except IntegrityError:  # this due time already ran (two beats whose clocks disagree)
         return None
     if not plan.start:
-        return run
-    if not can_start(schedule.run_as, schedule.definition):
-        run.status = RunStatus.FAILED
-        run.error = {"code": "permission_denied", "message": f"{schedule.run_as} may not start this workflow"}
+        run.skip()
+    elif not can_start(schedule.run_as, schedule.definition):
+        run.fail(
+            error={"code": "permission_denied", "message": f"{schedule.run_as} may not start this workflow"}
+        )
     else:
         instance, refused = start_or_refusal(
             definition_key=schedule.definition.key,
@@ -202,7 +197,9 @@ def schedule_run(schedule: Schedule, *, now: datetime) -> ScheduleRun | None:
             business_key="",
             started_by=schedule.run_as,
         )
-        run.status = RunStatus.STARTED if instance is not None else RunStatus.FAILED
-        run.instance, run.error = instance, refused
-    run.save(update_fields=["status", "instance", "error"])
+        if instance is not None:
+            run.start(started=instance)
+        else:
+            run.fail(error=refused or {"code": "refused"})
+    run.save()
     return run
