@@ -11,6 +11,7 @@ do not (they need signals and prefork).
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import threading
@@ -128,7 +129,10 @@ def _call_threaded(
             connections.close_all()  # this thread's own connections, if the action used the ORM
             done.set()
 
-    thread = threading.Thread(target=target, name=f"action-{context.step_id}", daemon=True)
+    # The action's thread sees this one's context (the correlation id on its log lines).
+    thread = threading.Thread(
+        target=contextvars.copy_context().run, args=(target,), name=f"action-{context.step_id}", daemon=True
+    )
     started = time.monotonic()
     thread.start()
     beat = max(settings.FLOWDESK_STEP_LEASE_SECONDS / 3, 0.05)

@@ -56,7 +56,17 @@ def test_the_request_correlation_id_reaches_the_instance_the_worker_and_its_json
 
     app.control.purge()
     publish(
-        linear(node("note", "task", action="core.log", params={"message": "hello from the step"})),
+        linear(
+            node("note", "task", action="core.log", params={"message": "hello from the step"}),
+            # with a timeout the action runs in a helper thread: the id must follow it there
+            node(
+                "timed",
+                "task",
+                action="core.log",
+                params={"message": "hello from a thread"},
+                timeout_seconds=30,
+            ),
+        ),
         owner=people["olivia"],
         key="log-flow",
     )
@@ -90,6 +100,8 @@ def test_the_request_correlation_id_reaches_the_instance_the_worker_and_its_json
         (generated, plain.json()["id"]),
     }
     assert all(r["level"] == "INFO" and r["time"].endswith("+00:00") for r in lines)
+    threaded = [r for r in json_lines(log) if r.get("message") == "hello from a thread"]
+    assert {r["correlation_id"] for r in threaded} == {"ticket-4711", generated}
 
 
 def test_a_malformed_correlation_id_is_replaced(client: Any, db: None) -> None:
