@@ -105,3 +105,29 @@ def test_a_decision_in_the_inbox_turns_the_node_green_on_an_open_instance_page(
     assert re.fullmatch(r"\d+", monitor.get_by_test_id("last-seq").inner_text())
     assert WorkflowInstance.objects.count() == 1
     context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_task_appears_in_an_open_inbox_without_a_reload(browser: Browser, live_app: LiveApp) -> None:
+    # given bob looks at his empty inbox
+    from workflows.services.instances import instance_start
+
+    olivia = UserFactory(username="olivia")
+    UserFactory(username="bob")
+    definition = DefinitionFactory(key="live-sign-off", name="Live sign-off", owner=olivia, graph=graph())
+    VersionFactory(definition=definition)
+    context = browser.new_context()
+    inbox = context.new_page()
+    login(inbox, live_app, "bob", PASSWORD)
+    inbox.goto(live_app("/inbox/"))
+    expect(inbox.get_by_text("You have no tasks waiting for a decision.")).to_be_visible()
+    expect(inbox.locator('[data-live-region="approvals-inbox"]')).to_have_attribute("data-live", "live")
+    inbox.evaluate("window.__notReloaded = true")
+
+    # when olivia's workflow reaches his sign-off (the worker runs the first step)
+    instance_start(definition_key="live-sign-off", input={}, started_by=olivia)
+
+    # then the task shows up in his inbox by itself
+    expect(inbox.locator("tr", has_text="Sign off")).to_be_visible(timeout=20_000)
+    assert inbox.evaluate("window.__notReloaded") is True
+    context.close()
