@@ -11,8 +11,10 @@ sweep does not race the normal path (it would be harmless: every action is idemp
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
@@ -78,10 +80,10 @@ def waits_sweep(*, now: datetime | None = None) -> SweepReport:
     return report
 
 
-def _quietly(action: object, **kwargs: object) -> int:
+def _quietly(action: Callable[..., Any], **kwargs: Any) -> int:
     """Run one repair; a failing row is logged and left for the next sweep."""
     try:
-        done = action(**kwargs)  # type: ignore[operator]
+        done = action(**kwargs)
     except Exception:
         logger.exception("sweep could not repair %s", kwargs)
         return 0
