@@ -35,15 +35,48 @@ function showOperations(status) {
   }
 }
 
+const STEP_DONE = new Set(["succeeded", "failed", "skipped", "cancelled", "compensated", "compensation_failed"]);
+
+// Times as the server renders them (UTC): "HH:MM:SS.mmm" and "YYYY-MM-DD HH:MM:SS".
+const clock = (iso) => new Date(iso).toISOString().slice(11, 23);
+const stamp = (iso) => new Date(iso).toISOString().slice(0, 19).replace("T", " ");
+
+function cell(text, className = "") {
+  const td = document.createElement("td");
+  if (className) td.className = className;
+  td.textContent = text;
+  return td;
+}
+
+function addStepRow(event) {
+  // A step created after the page loaded: its creation event names the node type and visit.
+  const payload = event.payload || {};
+  const row = document.createElement("tr");
+  row.dataset.step = event.step_id;
+  row.dataset.node = event.node_id;
+  const badge = document.createElement("span");
+  badge.dataset.role = "status";
+  const status = cell("");
+  status.append(badge);
+  const attempt = cell(payload.attempt ? String(payload.attempt) : "");
+  attempt.dataset.role = "attempt";
+  const error = cell(payload.error ? payload.error.message || payload.error.type || "" : "", "small error");
+  row.append(
+    cell(payload.visit > 1 ? `${event.node_id} #${payload.visit}` : event.node_id),
+    cell(payload.node_type || ""), status, attempt, cell(clock(event.created_at)), cell(""), cell("", "small"), error,
+  );
+  if (config.operator) row.append(cell(""));
+  document.querySelector("#steps tbody").append(row);
+  document.getElementById("steps-note").hidden = false;  // buttons and durations come with a reload
+  return row;
+}
+
 function updateStep(event) {
   const status = event.payload && event.payload.status;
-  const row = document.querySelector(`#steps tr[data-step="${event.step_id}"]`);
-  if (!row) {
-    document.getElementById("steps-note").hidden = false;
-    return;
-  }
+  const row = document.querySelector(`#steps tr[data-step="${event.step_id}"]`) || addStepRow(event);
   setBadge(row.querySelector('[data-role="status"]'), status);
   if (event.payload.attempt) row.querySelector('[data-role="attempt"]').textContent = event.payload.attempt;
+  if (STEP_DONE.has(status)) row.querySelectorAll(".step-ops form").forEach((form) => form.remove());
   row.classList.add("fresh");
   window.setTimeout(() => row.classList.remove("fresh"), 1500);
 }
@@ -58,7 +91,7 @@ function logEvent(event) {
   seq.textContent = `#${event.seq}`;
   const time = document.createElement("time");
   time.dateTime = event.created_at;
-  time.textContent = new Date(event.created_at).toLocaleTimeString();
+  time.textContent = clock(event.created_at);
   const type = document.createElement("strong");
   type.textContent = event.type;
   item.append(seq, " ", time, " ", type, event.node_id ? ` ${event.node_id}` : "");
@@ -79,7 +112,7 @@ function apply(event) {
     state.status = status;
     setBadge(document.getElementById("instance-status"), status);
     showOperations(status);
-    if (FINAL.has(status)) document.getElementById("finished-at").textContent = new Date(event.created_at).toLocaleString();
+    if (FINAL.has(status)) document.getElementById("finished-at").textContent = stamp(event.created_at);
   }
   document.getElementById("last-seq").textContent = String(state.seq);
   logEvent(event);
