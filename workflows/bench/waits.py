@@ -173,7 +173,8 @@ def signal_rate_rows(
     ids = [str(i) for i in _start_many(user, SIGNAL_KEY, [{}] * instances)]
     token, _ = Token.objects.get_or_create(user=user)
     tmp = Path(tempfile.mkdtemp(prefix="flowdesk-bench-daphne-"))
-    env = {**os.environ, "LOG_LEVEL": "WARNING", "SECURE_SSL_REDIRECT": "false"}
+    # Under ASGI every request runs in its own thread: persistent connections would pile up.
+    env = {**os.environ, "LOG_LEVEL": "WARNING", "SECURE_SSL_REDIRECT": "false", "DB_CONN_MAX_AGE": "0"}
     ports = [_free_port() for _ in range(servers)]
     with ExitStack() as stack:
         for port in ports:
