@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from workflows.expressions import ExpressionError, Template, compile_template
+from workflows.expressions import ExpressionError, Template, compile_template, to_json
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -38,7 +38,9 @@ class CompiledValue:
         return cls(tree, constant)
 
     def render(self, context: Mapping[str, Any], *, now: datetime | None = None) -> Any:
-        return _render(self._tree, context, now)
+        """Render to plain JSON data (datetimes and durations as ISO 8601 text): what is
+        rendered is stored (params, results, inputs) and must survive a JSON round trip."""
+        return to_json(_render(self._tree, context, now))
 
 
 def _compile(value: Any, path: str) -> tuple[Any, bool]:

@@ -34,7 +34,7 @@ from .templates import (
     render_value,
     template_references,
 )
-from .values import MAX_INT, MAX_SIZE, format_duration, to_text
+from .values import MAX_INT, MAX_SIZE, format_duration, to_json, to_text
 
 __all__ = [
     "DATETIME_FIELDS",
@@ -58,5 +58,6 @@ __all__ = [
     "format_duration",
     "render_value",
     "template_references",
+    "to_json",
     "to_text",
 ]

@@ -167,6 +167,21 @@ def to_text(value: Any) -> str:
     return text
 
 
+def to_json(value: Any) -> Any:
+    """Return `value` as plain JSON data, for storing: datetimes become ISO 8601 text,
+    durations ISO 8601 durations, tuples lists. Other values are returned unchanged
+    (results of evaluation are already checked copies)."""
+    if isinstance(value, datetime):
+        return aware(value).isoformat()
+    if isinstance(value, timedelta):
+        return format_duration(value)
+    if isinstance(value, list | tuple):
+        return [to_json(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: to_json(item) for key, item in value.items()}
+    return value
+
+
 def _json_default(value: Any) -> str:
     if isinstance(value, datetime | timedelta):
         return to_text(value)

@@ -11,7 +11,7 @@ from workflows.engine.graph import EdgeKind, Node
 from workflows.engine.nodes.base import NodeHandler
 from workflows.engine.specs import SetSpec
 from workflows.engine.state import StepStatus
-from workflows.expressions import ExpressionError
+from workflows.expressions import ExpressionError, to_json
 
 if TYPE_CHECKING:
     from workflows.engine.runtime import Run
@@ -29,7 +29,8 @@ class SetHandler(NodeHandler):
         for name, expression in spec.assign:
             context["vars"] = {**run.state.vars, **values}
             try:
-                values[name] = expression.evaluate(context, now=run.now)
+                # Variables are stored as JSON: datetimes and durations become ISO 8601 text.
+                values[name] = to_json(expression.evaluate(context, now=run.now))
             except ExpressionError as exc:
                 error = ErrorInfo(
                     EXPRESSION_ERROR, f"assignment of {name} in {node.id}: {exc.message}", False
