@@ -39,10 +39,15 @@ def _timed(check: callable) -> ComponentHealth:  # type: ignore[valid-type]
 
 
 def _check_database() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
-    return connection.vendor
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return connection.vendor
+    finally:
+        # The broker and worker checks below wait up to seconds; hand the connection
+        # back (to the pool, when there is one) instead of holding it meanwhile.
+        connection.close()
 
 
 def _check_broker() -> str:

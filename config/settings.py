@@ -78,12 +78,26 @@ TEMPLATES = [
 VAR_DIR = Path(ENV.get("FLOWDESK_VAR_DIR", BASE_DIR / "var"))
 SQLITE_PATH = VAR_DIR / "flowdesk.sqlite3"
 DATABASE_URL = ENV.get("DATABASE_URL", "").strip()
+# Connections: web nodes serve each ASGI request on its own thread, so persistent
+# connections would pile up (Django advises against them under ASGI): by default a
+# request closes its connection, and DB_POOL_MAX_SIZE > 0 gives each web process a
+# psycopg pool instead. Celery workers keep their connection between tasks anyway
+# (CELERY_DB_REUSE_MAX below), which is where a new connection per step would hurt.
+DB_POOL_MAX_SIZE = env_int(ENV, "DB_POOL_MAX_SIZE", 0)
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int(ENV, "DB_CONN_MAX_AGE", 600), conn_health_checks=True
+            DATABASE_URL,
+            conn_max_age=0 if DB_POOL_MAX_SIZE else env_int(ENV, "DB_CONN_MAX_AGE", 0),
+            conn_health_checks=True,
         )
     }
+    if DB_POOL_MAX_SIZE:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": DB_POOL_MAX_SIZE,
+            "timeout": env_int(ENV, "DB_POOL_TIMEOUT", 10),
+        }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -102,3 +102,22 @@ def test_health_is_503_when_no_worker_answers(test_database_url: str, tmp_path: 
     assert status == 503
     assert report["components"]["worker"]["ok"] is False
     assert report["components"]["broker"]["ok"] is True
+
+
+def test_a_pooled_web_node_serves_many_concurrent_requests_without_exhausting_postgres(
+    test_database_url: str, tmp_path: Path
+) -> None:
+    # given a web node with a pool of 3 connections
+    from concurrent.futures import ThreadPoolExecutor
+
+    port = free_port()
+    env = process_env({"DATABASE_URL": test_database_url, "DB_POOL_MAX_SIZE": "3"})
+    with running(daphne_args(port), env, log=tmp_path / "daphne.log") as web:
+        wait_for_http(f"http://127.0.0.1:{port}/accounts/login/", timeout=30, process=web)
+
+        # when 60 requests that each use the database arrive 20 at a time
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            reports = list(pool.map(lambda _: _health(port)[1], range(60)))
+
+    # then every one reached the database
+    assert all(report["components"]["database"]["ok"] for report in reports)
