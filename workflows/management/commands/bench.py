@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from workflows.bench import scenarios
+from workflows.bench import engine, instance_list, realtime, scenarios, waits
 from workflows.bench.scenarios import Row
 from workflows.bench.worker import celery_worker
 
@@ -35,6 +35,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--output", default="bench-results", help="Folder for the JSON results.")
         parser.add_argument("--quick", action="store_true", help="Small counts, for a smoke run.")
+        parser.add_argument(
+            "--sections",
+            default="engine,waits,realtime,lists,definitions",
+            help="Comma-separated sections to run: engine, waits, realtime, lists, definitions.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         warnings.filterwarnings("ignore", message="No directory at")  # STATIC_ROOT: no collectstatic here
@@ -47,30 +52,45 @@ class Command(BaseCommand):
             username="bench", defaults={"is_staff": True, "is_superuser": True}
         )
 
-        from workflows.bench import engine
-
-        rows: list[Row] = engine.sql_rows(user)  # before the worker starts: counted in this process
+        quick = options["quick"]
+        sections = {name.strip() for name in options["sections"].split(",") if name.strip()}
+        rows: list[Row] = []
+        if "engine" in sections:  # counted in this process, before the worker starts
+            rows += engine.sql_rows(user)
         log = Path(tempfile.mkdtemp(prefix="flowdesk-bench-")) / "worker.log"
         with celery_worker(concurrency=2, pool="prefork", log=log):
-            self.stdout.write("Raw Celery chain of 5 no-op tasks (the floor)…")
-            floor = scenarios.celery_floor(throughput_runs=instances, latency_runs=latency_runs)
-            rows += [
-                Row("raw Celery chain of 5: instances/s", floor.instances_per_s, "/s"),
-                Row("raw Celery chain of 5: steps/s", floor.steps_per_s, "/s"),
-                Row("raw Celery chain of 5: latency p50", floor.p50_ms, "ms"),
-                Row("raw Celery chain of 5: latency p95", floor.p95_ms, "ms"),
-            ]
-            rows += self._engine_rows(user, floor, instances=instances, latency_runs=latency_runs)
-        self.stdout.write("Validation and API figures…")
-        rows += scenarios.validation_rows()
-        rows += scenarios.api_save_rows(user=user)
+            if "engine" in sections:
+                self.stdout.write("Raw Celery chain of 5 no-op tasks (the floor)…")
+                floor = scenarios.celery_floor(throughput_runs=instances, latency_runs=latency_runs)
+                rows += [
+                    Row("raw Celery chain of 5: instances/s", floor.instances_per_s, "/s"),
+                    Row("raw Celery chain of 5: steps/s", floor.steps_per_s, "/s"),
+                    Row("raw Celery chain of 5: latency p50", floor.p50_ms, "ms"),
+                    Row("raw Celery chain of 5: latency p95", floor.p95_ms, "ms"),
+                ]
+                self.stdout.write("Flowdesk engine: 5 core.echo tasks…")
+                rows += engine.engine_rows(
+                    user=user, floor=floor, instances=instances, latency_runs=latency_runs
+                )
+            if "waits" in sections:
+                self.stdout.write("Timers due at once, signals accepted per second…")
+                rows += waits.timer_storm_rows(user, timers=500 if quick else 10_000)
+                rows += waits.signal_rate_rows(
+                    user, instances=300 if quick else 5_000, background=20 if quick else 200
+                )
+            if "realtime" in sections:
+                self.stdout.write("Commit-to-socket delivery on channels-redis…")
+                rows += realtime.socket_delivery_rows(
+                    user=user, sockets=20 if quick else 200, commits=20 if quick else 200
+                )
+        if "lists" in sections:
+            self.stdout.write("Instance list with many instances stored (generated once, reused)…")
+            rows += instance_list.instance_list_rows(user=user, total=10_000 if quick else 1_000_000)
+        if "definitions" in sections:
+            self.stdout.write("Validation and API figures…")
+            rows += scenarios.validation_rows()
+            rows += scenarios.api_save_rows(user=user)
         self._report(rows, Path(options["output"]), instances=instances)
-
-    def _engine_rows(self, user: User, floor: scenarios.FloorResult, **counts: int) -> list[Row]:
-        from workflows.bench import engine
-
-        self.stdout.write("Flowdesk engine: 5 core.echo tasks…")
-        return engine.engine_rows(user=user, floor=floor, **counts)
 
     def _report(self, rows: list[Row], folder: Path, *, instances: int) -> None:
         width = max(len(row.name) for row in rows)
