@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from approvals.models.sla import SlaState
 from approvals.selectors.inbox import ORDERINGS, SLA_FILTERS, InboxFilters, inbox_for_user, inbox_workflows
 from approvals.selectors.tasks import task_get_for_user, task_view
 from approvals.services.assignment import task_claim, task_delegate, task_unclaim
@@ -22,6 +23,7 @@ from approvals.services.errors import FormRejected, TaskNotFound
 from config.api_errors import ApiError
 
 PAGE_SIZE = 25
+SLA_LABELS = {**{state.value: state.label for state in SlaState}, "none": "No SLA"}
 SCOPE_LABELS = [
     ("actionable", "To decide"),
     ("mine", "Held by me"),
@@ -50,7 +52,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "query": urlencode(filters.as_query()),
         "scopes": SCOPE_LABELS,
         "workflows": inbox_workflows(request.user),
-        "sla_choices": SLA_FILTERS,
+        "sla_choices": [(value, SLA_LABELS.get(value, value)) for value in SLA_FILTERS],
         "orderings": list(ORDERINGS),
         "bulk_outcomes": bulk_outcomes,
         "bulk_allowed": filters.scope in ("actionable", "mine", "group"),

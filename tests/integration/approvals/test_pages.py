@@ -127,6 +127,14 @@ def test_the_bell_counts_unread_notifications_and_they_can_be_read(expense, star
     assert 'data-testid="unread-count"' not in manny.get("/inbox/").content.decode()
 
 
+def test_the_sla_filter_names_each_state_in_words(db, people) -> None:
+    page = browser(people["manny"]).get("/inbox/?sla=at_risk").content.decode()
+    assert '<option value="on_track" >On track</option>' in page
+    assert '<option value="at_risk" selected>At risk</option>' in page
+    assert '<option value="none" >No SLA</option>' in page
+    assert "Ontrack" not in page and "Atrisk" not in page
+
+
 def test_the_rows_fragment_is_the_live_update_hook(expense, start, people) -> None:
     start(5000)
     fragment = browser(people["manny"]).get("/inbox/?partial=rows").content.decode()
