@@ -74,13 +74,29 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details}}
 
 
+def transition_refusal(exc: TransitionNotAllowed | ConcurrentTransition) -> str:
+    """A sentence for a person about a refused state change.
+
+    django-fsm's own text names Python methods ("Can't switch from state 'running' using
+    method 'resume'"); this names the action and the state instead.
+    """
+    if isinstance(exc, ConcurrentTransition):
+        return "Someone changed it at the same moment; reload and try again."
+    obj, method = getattr(exc, "object", None), getattr(exc, "method", None)
+    if obj is None or method is None:
+        return "This action is not allowed in the current state."
+    field = getattr(getattr(method, "_django_fsm", None), "field", "status")
+    state = str(getattr(obj, field if isinstance(field, str) else field.name, "") or "").replace("_", " ")
+    action = method.__name__.strip("_").replace("_", " ")
+    described = f"{state} {obj._meta.verbose_name}" if state else str(obj._meta.verbose_name)
+    article = "an" if described[:1] in "aeiou" else "a"
+    return f"Cannot {action} {article} {described}."
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Render every API error in the one format; unknown exceptions stay 500s (bugs)."""
     if isinstance(exc, TransitionNotAllowed | ConcurrentTransition):
-        return Response(
-            error_body("invalid_state", str(exc) or "This action is not allowed in the current state."),
-            status=status.HTTP_409_CONFLICT,
-        )
+        return Response(error_body("invalid_state", transition_refusal(exc)), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages

@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from rest_framework.exceptions import APIException
 
+from config.api_errors import ApiError, transition_refusal
 from workflows.models import ActionCircuit, ExecutionEvent, StepExecution, WorkflowInstance
 from workflows.runtime.circuits import circuit_reset
 from workflows.services.operations import (
@@ -41,12 +42,22 @@ def _run_each(
         try:
             call(obj)
             done.append(str(obj.pk))
+        except (TransitionNotAllowed, ConcurrentTransition) as error:
+            refused.append(f"{obj.pk}: {transition_refusal(error)}")
         except REFUSALS as error:
             refused.append(f"{obj.pk}: {getattr(error, 'detail', error)}")
     if done:
         messages.success(request, f"{verb}: {len(done)} done.")
     if refused:
         messages.warning(request, f"{verb} refused for {len(refused)}: " + "; ".join(refused[:10]))
+
+
+def _failed_step_id(instance: WorkflowInstance) -> str:
+    """The step that failed `instance`; refused in words when nothing failed it."""
+    step_id = (instance.error or {}).get("step_id")
+    if not step_id:
+        raise ApiError(f"it has no failed step (it is {instance.status}).")
+    return str(step_id)
 
 
 def _pretty(value: Any) -> SafeString:
@@ -180,9 +191,7 @@ class WorkflowInstanceAdmin(admin.ModelAdmin):
             request,
             queryset,
             "Retry",
-            lambda i: step_retry(
-                instance_id=i.pk, step_id=(i.error or {}).get("step_id"), actor=request.user
-            ),
+            lambda i: step_retry(instance_id=i.pk, step_id=_failed_step_id(i), actor=request.user),
         )
 
     @admin.action(description="Skip the step that failed each selected instance (output: null)")
@@ -191,7 +200,7 @@ class WorkflowInstanceAdmin(admin.ModelAdmin):
             request,
             queryset,
             "Skip",
-            lambda i: step_skip(instance_id=i.pk, step_id=(i.error or {}).get("step_id"), actor=request.user),
+            lambda i: step_skip(instance_id=i.pk, step_id=_failed_step_id(i), actor=request.user),
         )
 
 
