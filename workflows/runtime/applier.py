@@ -19,7 +19,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Func, JSONField, Value
 
 from workflows.engine import InstanceState
 from workflows.engine import commands as c
@@ -37,7 +36,7 @@ from workflows.runtime.events import EventLog
 from workflows.runtime.handlers import HANDLERS, CommandHandlers
 from workflows.runtime.repository import LOADED_STATUSES
 from workflows.runtime.units import Annotations, Dispatch, LocalBudget, LocalClaim
-from workflows.runtime.writes import WriteBatch
+from workflows.runtime.writes import JsonbAppend, WriteBatch
 
 _STEP_FIELDS = [
     f.attname for f in StepExecution._meta.concrete_fields if not f.primary_key and f.attname != "instance_id"
@@ -229,10 +228,10 @@ class Applier(CommandHandlers):
         for name in _JSON_MERGED:
             delta = self.deltas[name]
             if delta:
-                values[name] = _jsonb_concat(name, delta) if server_merge else getattr(instance, name)
+                values[name] = JsonbAppend(name, delta) if server_merge else getattr(instance, name)
         if self.compensable_added:
             values["compensable"] = (
-                _jsonb_concat("compensable", self.compensable_added) if server_merge else instance.compensable
+                JsonbAppend("compensable", self.compensable_added) if server_merge else instance.compensable
             )
         return values
 
@@ -250,14 +249,3 @@ class Applier(CommandHandlers):
 
 def _snapshot(row: StepExecution) -> dict[str, Any]:
     return {name: getattr(row, name) for name in _STEP_FIELDS}
-
-
-def _jsonb_concat(column: str, delta: Any) -> Func:
-    """`column || delta` on PostgreSQL: merge top-level keys (or append to an array)."""
-    return Func(
-        F(column),
-        Value(delta, output_field=JSONField()),
-        template="%(expressions)s",
-        arg_joiner=" || ",
-        output_field=JSONField(),
-    )

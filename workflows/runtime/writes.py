@@ -1,3 +1,4 @@
+# ruff: noqa: S608  (SQL assembled from model metadata: quoted table and column names; values are parameters)
 """Send a transaction's writes as ONE statement on PostgreSQL.
 
 The engine's writes for one event (insert new steps, update changed steps, update or
@@ -5,9 +6,15 @@ insert the instance, insert events and durable waits) touch different rows and d
 depend on each other's results, so on PostgreSQL they go out together as one statement
 of data-modifying CTEs: `WITH w0 AS (INSERT ...), w1 AS (UPDATE ...) UPDATE ...`.
 Foreign keys are deferred (Django creates them DEFERRABLE INITIALLY DEFERRED), so the
-order inside the statement does not matter. Each part is compiled by Django's own SQL
-compilers, so field conversion (JSON, UUIDs, datetimes) is exactly the ORM's. Other
-databases (SQLite in standalone mode) run the parts one by one, in the order given.
+order inside the statement does not matter. Other databases (SQLite in standalone mode)
+run the parts one by one, in the order given, compiled by Django's SQL compilers.
+
+On PostgreSQL the SQL of each part is assembled here from the model's columns (cached
+per model) instead of through Django's compilers, which cost about half a millisecond
+per part on this path; every value still goes through its field's `get_db_prep_save`
+(and `pre_save` for inserts), so conversion (JSON, UUIDs, datetimes) is exactly the
+ORM's. A value that is a query expression (F, Func) falls back to the compilers, except
+`JsonbAppend` (`column || delta`), which is spelled out here.
 
 Precondition: no row is written twice in one batch (PostgreSQL refuses that).
 """
@@ -18,15 +25,60 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Model, Value, When
+from django.db.models import Case, F, Field, Func, JSONField, Model, Value, When
 from django.db.models.functions import Cast
 from django.db.models.sql import InsertQuery, UpdateQuery
+
+
+class JsonbAppend(Func):
+    """`column || delta` (PostgreSQL jsonb): merge top-level keys, or append to an array."""
+
+    template = "%(expressions)s"
+    arg_joiner = " || "
+
+    def __init__(self, column: str, delta: Any) -> None:
+        super().__init__(F(column), Value(delta, output_field=JSONField()), output_field=JSONField())
+        self.column = column
+        self.delta = delta
+
+
+class _Table:
+    """A model's table as the fast path writes it: quoted names, insert columns, fields."""
+
+    def __init__(self, model: type[Model]) -> None:
+        opts = model._meta
+        quote = connection.ops.quote_name
+        self.name = quote(opts.db_table)
+        self.pk_column = quote(opts.pk.column)
+        self.pk_field: Field[Any, Any] = opts.pk
+        self.insert_fields = [f for f in opts.concrete_fields if not f.generated and f is not opts.auto_field]
+        self.plain = not any(hasattr(f, "get_placeholder") for f in self.insert_fields)
+        self.insert_head = (
+            f"INSERT INTO {self.name} ({', '.join(quote(f.column) for f in self.insert_fields)}) VALUES "
+        )
+        self.row = f"({', '.join(['%s'] * len(self.insert_fields))})"
+        self.fields = {
+            **{f.name: f for f in opts.concrete_fields},
+            **{f.attname: f for f in opts.concrete_fields},
+        }
+        self.columns = {name: quote(f.column) for name, f in self.fields.items()}
+
+
+_tables: dict[type[Model], _Table] = {}
+
+
+def _table(model: type[Model]) -> _Table:
+    found = _tables.get(model)
+    if found is None:
+        found = _tables[model] = _Table(model)
+    return found
 
 
 class WriteBatch:
     def __init__(self) -> None:
         self._parts: list[tuple[str, tuple[Any, ...]]] = []
         self._inserted: list[Model] = []
+        self._fast = connection.vendor == "postgresql"
 
     def __len__(self) -> int:
         return len(self._parts)
@@ -35,13 +87,28 @@ class WriteBatch:
         """INSERT `objs` (auto primary keys are left to the database and not read back)."""
         if not objs:
             return
-        opts = model._meta
-        fields = [f for f in opts.concrete_fields if not f.generated and f is not opts.auto_field]
-        query = InsertQuery(model)
-        query.insert_values(fields, objs)
-        for sql, params in query.get_compiler(connection=connection).as_sql():
-            self._parts.append((sql, tuple(params)))
+        if not (self._fast and self._insert_fast(model, objs)):
+            opts = model._meta
+            fields = [f for f in opts.concrete_fields if not f.generated and f is not opts.auto_field]
+            query = InsertQuery(model)
+            query.insert_values(fields, objs)
+            for sql, params in query.get_compiler(connection=connection).as_sql():
+                self._parts.append((sql, tuple(params)))
         self._inserted.extend(objs)
+
+    def _insert_fast(self, model: type[Model], objs: Sequence[Model]) -> bool:
+        table = _table(model)
+        if not table.plain:
+            return False
+        params: list[Any] = []
+        for obj in objs:
+            for field in table.insert_fields:
+                value = field.pre_save(obj, True)
+                if hasattr(value, "resolve_expression"):
+                    return False
+                params.append(field.get_db_prep_save(value, connection=connection))
+        self._parts.append((table.insert_head + ", ".join([table.row] * len(objs)), tuple(params)))
+        return True
 
     def update(self, model: type[Model], pk: Any, values: dict[str, Any]) -> None:
         """UPDATE one row by primary key; values may be expressions (F, Func)."""
@@ -67,11 +134,39 @@ class WriteBatch:
         self._update(model, [row.pk for row in rows], values)
 
     def _update(self, model: type[Model], pks: list[Any], values: dict[str, Any]) -> None:
+        if self._fast and self._update_fast(model, pks, values):
+            return
         query = UpdateQuery(model)
         query.add_update_values(values)
         query.add_filter("pk__in", pks)
         sql, params = query.get_compiler(connection=connection).as_sql()
         self._parts.append((sql, tuple(params)))
+
+    def _update_fast(self, model: type[Model], pks: list[Any], values: dict[str, Any]) -> bool:
+        table = _table(model)
+        sets: list[str] = []
+        params: list[Any] = []
+        for name, value in values.items():
+            field = table.fields.get(name)
+            if field is None or field.primary_key or hasattr(field, "get_placeholder"):
+                return False
+            column = table.columns[name]
+            if isinstance(value, JsonbAppend):
+                sets.append(f"{column} = {table.name}.{column} || %s")
+                params.append(field.get_db_prep_save(value.delta, connection=connection))
+                continue
+            if hasattr(value, "resolve_expression") or hasattr(value, "prepare_database_save"):
+                return False
+            prepared = field.get_db_prep_save(value, connection=connection)
+            if prepared is None:
+                sets.append(f"{column} = NULL")
+            else:
+                sets.append(f"{column} = %s")
+                params.append(prepared)
+        keys = [table.pk_field.get_db_prep_value(pk, connection=connection) for pk in pks]
+        where = f"{table.pk_column} IN ({', '.join(['%s'] * len(keys))})"
+        self._parts.append((f"UPDATE {table.name} SET {', '.join(sets)} WHERE {where}", (*params, *keys)))
+        return True
 
     def execute(self) -> None:
         """Run the batch (one statement on PostgreSQL, else one per part)."""
