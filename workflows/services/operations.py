@@ -109,11 +109,19 @@ def step_skip(
     """Finish a waiting or stuck step as `skipped` with `output` and let its path go on
     (for an approval, `output["outcome"]` picks the edge). Not joins. A failed step that
     failed its instance reopens it (see the module doc)."""
-    return _operate_step(instance_id, step_id, actor, lambda sid: StepSkipped(sid, output), retry=False)
+    return _operate_step(
+        instance_id, step_id, actor, lambda sid: StepSkipped(sid, output), retry=False, skip=True
+    )
 
 
 def _operate_step(
-    instance_id: UUID | str, step_id: UUID | str, actor: Any, make_event: Any, *, retry: bool
+    instance_id: UUID | str,
+    step_id: UUID | str,
+    actor: Any,
+    make_event: Any,
+    *,
+    retry: bool,
+    skip: bool = False,
 ) -> StepExecution:
     instance = _locked_for(actor, instance_id)
     try:
@@ -122,6 +130,10 @@ def _operate_step(
         row = None
     if row is None:
         raise Http404("no such step")
+    if skip and row.node_type == "approval" and not getattr(actor, "is_staff", False):
+        # Skipping an approval decides it without the approvers (four eyes): staff only,
+        # and they should rather force a decision from the approvals admin.
+        raise PermissionDenied("Only staff may skip an approval step; it would bypass its approvers.")
     sid = str(row.id)
     event: Event = make_event(sid)
     if instance.status == InstanceStatus.FAILED and row.status == StepStatus.FAILED:
