@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files (no CDN)
     "channels",
     "workflows",
     "approvals",
@@ -286,6 +287,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Several models have a `status`; name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "InstanceStatusEnum": "workflows.models.instances.InstanceStatus",
@@ -329,7 +333,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(ENV, "DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 10
 LOG_LEVEL = ENV.get("LOG_LEVEL", "INFO")
 # plain (default) or json: one JSON object per line. Every line carries the correlation id.
 LOG_FORMAT = ENV.get("LOG_FORMAT", "plain").strip().lower()
-LOGGING = _logging_config(level=LOG_LEVEL, json_lines=LOG_FORMAT == "json")
+LOGGING = _logging_config(
+    level=LOG_LEVEL, json_lines=LOG_FORMAT == "json", task_level=ENV.get("CELERY_TASK_LOG_LEVEL", "WARNING")
+)
+# Absolute prefix for links in notification emails, e.g. https://flowdesk.example.com
+FLOWDESK_BASE_URL = ENV.get("FLOWDESK_BASE_URL", "").strip().rstrip("/")
 # Celery workers log through the same handlers (correlation id, JSON) instead of their own.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 

@@ -60,8 +60,14 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, default=str, ensure_ascii=False)
 
 
-def logging_config(*, level: str, json_lines: bool) -> dict[str, Any]:
-    """The LOGGING dict settings use: console handler, correlation filter, plain or JSON."""
+CELERY_TASK_LOGGERS = ("celery.beat", "celery.app.trace", "celery.worker.strategy")
+
+
+def logging_config(*, level: str, json_lines: bool, task_level: str = "WARNING") -> dict[str, Any]:
+    """The LOGGING dict settings use: console handler, correlation filter, plain or JSON.
+
+    Celery's per-task lines (received, succeeded, beat sending a due task) go at
+    `task_level`: beat fires several tasks a second, which would bury everything else."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -78,5 +84,8 @@ def logging_config(*, level: str, json_lines: bool) -> dict[str, Any]:
             }
         },
         "root": {"handlers": ["console"], "level": level},
-        "loggers": {"django.db.backends": {"level": "INFO"}},
+        "loggers": {
+            "django.db.backends": {"level": "INFO"},
+            **{name: {"level": task_level} for name in CELERY_TASK_LOGGERS},
+        },
     }

@@ -75,3 +75,14 @@ def test_api_docs_and_schema_need_a_login(client) -> None:
     client.login(username="olga", password="olga-pass-123")
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
+
+
+def test_api_docs_load_swagger_ui_from_our_own_static_files(client) -> None:
+    # The machine may have no internet: no CDN.
+    User.objects.create_user("olga", password="olga-pass-123")
+    client.login(username="olga", password="olga-pass-123")
+
+    page = client.get("/api/docs/").content.decode()
+
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
+    assert "cdn." not in page

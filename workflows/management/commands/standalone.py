@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +34,9 @@ class Command(BaseCommand):
                 "separately (see the README's production section)."
             )
         call_command("migrate", interactive=False, verbosity=0)
+        # Static files are served from the source folders (WhiteNoise finders); an empty
+        # STATIC_ROOT keeps WhiteNoise from warning that it is missing.
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         if not options["no_demo"]:
             from workflows.demo.loader import load_demo_data
 
