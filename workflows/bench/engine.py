@@ -14,13 +14,12 @@ from django.test.utils import CaptureQueriesContext
 
 from config.celery import app
 from workflows.bench.graphs import linear_echo_graph
+from workflows.bench.published import ensure_published
 from workflows.bench.scenarios import FloorResult, Row, _wait_until
 from workflows.bench.stats import ms, percentile
 from workflows.models import WorkflowDefinition
 from workflows.models.instances import InstanceStatus, WorkflowInstance
-from workflows.services.definitions import definition_create, definition_update
 from workflows.services.instances import instance_start
-from workflows.services.versions import version_publish
 
 BENCH_KEY = "bench-linear-5"
 TASKS = 5
@@ -33,19 +32,8 @@ FINISHED = (
 
 
 def ensure_bench_definition(user: Any) -> WorkflowDefinition:
-    """The published benchmark workflow (created once, republished if its graph changed)."""
-    graph = linear_echo_graph(TASKS)
-    definition = WorkflowDefinition.objects.filter(key=BENCH_KEY).first()
-    if definition is None:
-        definition = definition_create(owner=user, key=BENCH_KEY, name="Bench: 5 echo tasks", graph=graph)
-    elif definition.graph != graph:
-        definition = definition_update(
-            definition=definition, actor=user, expected_revision=definition.revision, graph=graph
-        )
-    latest = definition.versions.order_by("-number").first()
-    if latest is None or latest.graph != graph:
-        version_publish(definition=definition, actor=user, notes="benchmark")
-    return definition
+    """The published benchmark workflow: 5 core.echo tasks in a line."""
+    return ensure_published(user, key=BENCH_KEY, graph=linear_echo_graph(TASKS), name="Bench: 5 echo tasks")
 
 
 def _start(user: Any, n: int) -> WorkflowInstance:

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import transaction
 
+from workflows.bench.published import ensure_published
 from workflows.bench.scenarios import Row
 from workflows.bench.stats import ms, percentile
 
@@ -113,10 +114,7 @@ def _session_cookie(user: Any) -> str:
 
 def _live_instance(user: Any) -> Any:
     """A running instance of a one-approval workflow (it waits, so it can be suspended and resumed)."""
-    from workflows.models import WorkflowDefinition
-    from workflows.services.definitions import definition_create, definition_update
     from workflows.services.instances import instance_start
-    from workflows.services.versions import version_publish
 
     graph = {
         "format": "flowdesk.graph/v1",
@@ -131,16 +129,7 @@ def _live_instance(user: Any) -> Any:
                   {"id": "e2", "source": "wait", "target": "end", "outcome": "approved"},
                   {"id": "e3", "source": "wait", "target": "end", "outcome": "rejected"}],
     }  # fmt: skip
-    definition = WorkflowDefinition.objects.filter(key=LIVE_KEY).first()
-    if definition is None:
-        definition = definition_create(owner=user, key=LIVE_KEY, name="Bench: live", graph=graph)
-    elif definition.graph != graph:
-        definition = definition_update(
-            definition=definition, actor=user, expected_revision=definition.revision, graph=graph
-        )
-    latest = definition.versions.order_by("-number").first()
-    if latest is None or latest.graph != graph:
-        version_publish(definition=definition, actor=user, notes="benchmark")
+    ensure_published(user, key=LIVE_KEY, graph=graph, name="Bench: live")
     return instance_start(definition_key=LIVE_KEY, input={}, started_by=user)
 
 

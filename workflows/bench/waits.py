@@ -30,6 +30,7 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
+from workflows.bench.published import ensure_published
 from workflows.bench.scenarios import Row, _wait_until
 from workflows.models import DueWait, ExecutionEvent, StepExecution, WorkflowDefinition, WorkflowInstance
 
@@ -57,20 +58,7 @@ def _graph(wait: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
 
 def _ensure(user: Any, key: str, graph: dict[str, Any]) -> WorkflowDefinition:
     """The published benchmark definition `key` (created once, republished if it changed)."""
-    from workflows.services.definitions import definition_create, definition_update
-    from workflows.services.versions import version_publish
-
-    definition = WorkflowDefinition.objects.filter(key=key).first()
-    if definition is None:
-        definition = definition_create(owner=user, key=key, name=f"Bench: {key}", graph=graph)
-    elif definition.graph != graph:
-        definition = definition_update(
-            definition=definition, actor=user, expected_revision=definition.revision, graph=graph
-        )
-    latest = definition.versions.order_by("-number").first()
-    if latest is None or latest.graph != graph:
-        version_publish(definition=definition, actor=user, notes="benchmark")
-    return definition
+    return ensure_published(user, key=key, graph=graph)
 
 
 @contextmanager
