@@ -31,14 +31,17 @@ def test_cancelling_the_instance_cancels_its_open_tasks(expense, start, people) 
         task_decide(task_id=fiona_task.pk, actor=people["fiona"], outcome="approved")
 
 
-def test_an_operator_skipping_the_approval_step_expires_its_task(expense, start, people) -> None:
+def test_a_staff_operator_skipping_the_approval_step_expires_its_task(expense, start, people) -> None:
+    from django.contrib.auth.models import User
+
     from workflows.services.operations import step_skip
 
     instance = start(5000)
     [task] = tasks_of(instance, "manager")
     step = instance.steps.get(node_id="manager")
+    operator = User.objects.create_user("operator", is_staff=True)
 
-    step_skip(instance_id=instance.pk, step_id=step.pk, actor=people["alice"], output={"outcome": "rejected"})
+    step_skip(instance_id=instance.pk, step_id=step.pk, actor=operator, output={"outcome": "rejected"})
 
     task.refresh_from_db()
     assert task.state == TaskState.EXPIRED
