@@ -35,7 +35,7 @@ from workflows.runtime.effects import EffectContext, handlers_for
 from workflows.runtime.events import EventLog
 from workflows.runtime.handlers import HANDLERS, CommandHandlers
 from workflows.runtime.repository import LOADED_STATUSES
-from workflows.runtime.units import Annotations, Dispatch, LocalBudget, LocalClaim
+from workflows.runtime.units import Annotations, Dispatch, Known, LocalBudget, LocalClaim
 from workflows.runtime.writes import JsonbAppend, WriteBatch
 
 _STEP_FIELDS = [
@@ -43,6 +43,10 @@ _STEP_FIELDS = [
 ]
 _INSTANCE_SCALARS = ("status", "result", "error", "compensation", "finished_at")
 _JSON_MERGED = ("vars", "results", "visits")
+
+
+class StaleInstance(Exception):
+    """A guarded write found the instance row changed since the worker's last write."""
 
 
 class Applier(CommandHandlers):
@@ -56,8 +60,11 @@ class Applier(CommandHandlers):
         is_new: bool = False,
         annotations: Annotations | None = None,
         local: LocalBudget | None = None,
+        guard: Known | None = None,
     ) -> None:
         self.instance = instance
+        self.guard = guard
+        self.version: str | None = None
         self.steps = steps
         self.now = now
         self.is_new = is_new
@@ -186,7 +193,10 @@ class Applier(CommandHandlers):
         if self.local_claim is not None:
             rows = {**self.steps, **self.created}
             live = {key: row for key, row in rows.items() if row.status in LOADED_STATUSES}
-            self.local_claim = replace(self.local_claim, known_seq=self.instance.last_seq, known_steps=live)
+            known = Known(
+                seq=self.instance.last_seq, steps=live, instance=self.instance, version=self.version
+            )
+            self.local_claim = replace(self.local_claim, known=known)
         dispatcher.send_on_commit(self.dispatches)
         publisher.publish_on_commit(
             instance_id=self.instance.pk, definition_key=self.instance.definition.key, events=self.log.events
@@ -202,16 +212,30 @@ class Applier(CommandHandlers):
             instance.compensable = [*instance.compensable, *self.compensable_added]
         instance.updated_at = self.now
         batch = WriteBatch()
+        versioned = not self.is_new and connection.vendor == "postgresql"
         if self.is_new:
             batch.insert(WorkflowInstance, [instance])
-        else:
+        elif not versioned:
             batch.update(WorkflowInstance, instance.pk, self._instance_values())
         batch.insert(StepExecution, list(self.created.values()))
         changed, fields = self._changed_steps()
         batch.update_many(StepExecution, changed, fields)
         batch.insert(ExecutionEvent, self.log.events)
         batch.insert(DueWait, self.waits)
-        batch.execute()
+        if versioned:
+            # Last, as the main statement: it runs before the other parts and takes the row
+            # lock first (the locking policy) when the caller has not locked the row yet.
+            guard = self.guard
+            batch.update_versioned(
+                WorkflowInstance,
+                instance.pk,
+                self._instance_values(),
+                expect_version=guard.version if guard is not None else None,
+                expect={"last_seq": guard.seq} if guard is not None else None,
+            )
+        self.version = batch.execute()
+        if self.guard is not None and self.version is None:
+            raise StaleInstance(f"instance {instance.pk} changed since this worker last wrote it")
         if self.effects:
             context = EffectContext(instance, {**self.steps, **self.created}, self.now, self.log.actor_id)
             for command in self.effects:

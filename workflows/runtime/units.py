@@ -37,11 +37,28 @@ class LocalClaim:
     timeout_seconds: float | None
     token: str
     started_by: str
-    # The instance's live step rows as this worker left them, valid while the instance's
-    # last_seq is still `known_seq` (nothing else changed it): the next report reuses
-    # them instead of reading them again.
-    known_seq: int = field(default=0, compare=False, repr=False)
-    known_steps: Any = field(default=None, compare=False, repr=False)
+    # The instance as this worker left it (see `Known`): the next report starts from it.
+    known: Known | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Known:
+    """An instance as a worker's transaction wrote it, kept for its next report.
+
+    `steps` are the live step rows, valid while the instance's `last_seq` is still `seq`
+    (every change to a step's status appends an event, which moves `last_seq`): a report
+    under the instance lock reuses them instead of reading them again. `instance` is the
+    row as written and `version` the row version PostgreSQL gave it (`xmin`): while the
+    row is still at that version nothing has written it since, so the report may decide
+    from these objects without locking first and write with a guard (`version` and
+    `seq` unchanged), which takes the row lock; when the guard fails it is rolled back
+    and the report taken again the locked way.
+    """
+
+    seq: int
+    steps: dict[str, Any]
+    instance: Any = None
+    version: str | None = None
 
 
 @dataclass

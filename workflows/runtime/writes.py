@@ -79,6 +79,8 @@ class WriteBatch:
         self._parts: list[tuple[str, tuple[Any, ...]]] = []
         self._inserted: list[Model] = []
         self._fast = connection.vendor == "postgresql"
+        self._returns = False
+        self._returns_at = -1
 
     def __len__(self) -> int:
         return len(self._parts)
@@ -114,6 +116,35 @@ class WriteBatch:
         """UPDATE one row by primary key; values may be expressions (F, Func)."""
         if values:
             self._update(model, [pk], values)
+
+    def update_versioned(
+        self,
+        model: type[Model],
+        pk: Any,
+        values: dict[str, Any],
+        *,
+        expect_version: str | None = None,
+        expect: dict[str, Any] | None = None,
+    ) -> None:
+        """UPDATE one row by primary key as the batch's main statement (add it last) and
+        return the row's new version (`xmin`) from `execute()`. With `expect_version` (and
+        `expect`: field values), only while the row is still at that version (and has those
+        values); `execute()` then returns None when it was not. PostgreSQL only."""
+        if not self._fast or not self._update_fast(model, [pk], values):
+            raise ValueError("update_versioned needs PostgreSQL and plain values (or JsonbAppend)")
+        sql, params = self._parts[-1]
+        table = _table(model)
+        conditions, extra = [], []
+        if expect_version is not None:
+            conditions.append(f"{table.name}.xmin = %s::xid")
+            extra.append(expect_version)
+        for name, value in (expect or {}).items():
+            conditions.append(f"{table.name}.{table.columns[name]} = %s")
+            extra.append(table.fields[name].get_db_prep_value(value, connection=connection))
+        where = "".join(f" AND {condition}" for condition in conditions)
+        self._parts[-1] = (f"{sql}{where} RETURNING {table.name}.xmin::text", (*params, *extra))
+        self._returns = True
+        self._returns_at = len(self._parts) - 1
 
     def update_many(self, model: type[Model], rows: Sequence[Model], fields: Iterable[str]) -> None:
         """UPDATE several rows, each to its own values of `fields` (one CASE per field)."""
@@ -168,10 +199,14 @@ class WriteBatch:
         self._parts.append((f"UPDATE {table.name} SET {', '.join(sets)} WHERE {where}", (*params, *keys)))
         return True
 
-    def execute(self) -> None:
-        """Run the batch (one statement on PostgreSQL, else one per part)."""
+    def execute(self) -> str | None:
+        """Run the batch (one statement on PostgreSQL, else one per part). Returns the row
+        version of an `update_versioned` main statement (None if its guard failed)."""
         if not self._parts:
-            return
+            return None
+        if self._returns and self._returns_at != len(self._parts) - 1:
+            raise ValueError("update_versioned must be the batch's last part")
+        version = None
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql" and len(self._parts) > 1:
                 *ctes, (main_sql, main_params) = self._parts
@@ -181,8 +216,13 @@ class WriteBatch:
             else:
                 for sql, part_params in self._parts:
                     cursor.execute(sql, part_params)
+            if self._returns:
+                row = cursor.fetchone()
+                version = row[0] if row is not None else None
         for obj in self._inserted:
             obj._state.adding = False
             obj._state.db = connection.alias
         self._parts.clear()
         self._inserted.clear()
+        self._returns = False
+        return version

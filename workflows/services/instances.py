@@ -10,6 +10,10 @@ Locking policy (the order is fixed; never take these the other way round):
    lease renewals touch only `lease_expires_at` of one row and wait for nothing);
 3. then rows created for it (steps, events, waits) and other apps' rows through
    registered effects (approval tasks).
+A worker reporting a local step from the rows it kept (`runtime.units.Known`) skips the
+locking read: its one write statement takes the instance lock first (the instance UPDATE
+is the main statement, run before the data-modifying CTEs) and holds only while the row
+is as the worker left it; otherwise it is rolled back and redone from step 1.
 Never two instance rows in one transaction: a parent and a child talk through
 messages sent after commit. Circuit-breaker rows are locked only outside instance
 transactions. Celery messages and channel-layer pushes leave in `on_commit` only.
@@ -34,11 +38,11 @@ from workflows.engine import decide
 from workflows.engine.events import Event, InstanceStarted
 from workflows.models import ExecutionEvent, VersionStatus, WorkflowDefinition, WorkflowInstance
 from workflows.observability.correlation import current as current_correlation_id
-from workflows.runtime.applier import Applier
+from workflows.runtime.applier import Applier, StaleInstance
 from workflows.runtime.graphs import graph_for_version
 from workflows.runtime.inputs import input_problems
 from workflows.runtime.repository import build_state, load_steps, lock_instance
-from workflows.runtime.units import Annotations, LocalBudget, LocalClaim
+from workflows.runtime.units import Annotations, Known, LocalBudget, LocalClaim
 from workflows.selectors.definitions import (
     can_start,
     definition_get_for_user,
@@ -168,7 +172,7 @@ def instance_apply(
     annotations: Annotations | None = None,
     local: LocalBudget | None = None,
     now: datetime | None = None,
-    known: tuple[int, dict[str, Any]] | None = None,
+    known: Known | None = None,
 ) -> Applied:
     """Apply one engine event to an instance: lock, load, decide, write, dispatch after commit.
 
@@ -177,12 +181,33 @@ def instance_apply(
     ignores (a duplicate, a stale attempt, a finished instance) writes nothing and
     returns `Applied(ignored=reason)`. With `local`, a lone short next step is claimed
     for the calling worker (see `runtime.applier`). Raises WorkflowInstance.DoesNotExist.
+
+    `known` is what the calling worker's previous transaction on this instance left
+    (`runtime.units.Known`, a local chain): outside any transaction on PostgreSQL the
+    event is first decided from it without the locking read, and written with a guard
+    that takes the row lock and holds only if nothing wrote the row since; otherwise
+    (or when the core ignores the event there) it is rolled back and applied as usual.
     """
+    if known is not None and known.version is not None and not transaction.get_connection().in_atomic_block:
+        applied = _apply_known(known, event, actor=actor, annotations=annotations, local=local, now=now)
+        if applied is not None:
+            return applied
+        known = None  # the rows kept in memory may hold the rolled-back attempt's changes
     with transaction.atomic(savepoint=False):
         instance = lock_instance(instance_id)
         return apply_locked(
             instance, event, actor=actor, annotations=annotations, local=local, now=now, known=known
         )
+
+
+def _apply_known(known: Known, event: Event, **kwargs: Any) -> Applied | None:
+    """`instance_apply` from a worker's kept rows with a guarded write (one transaction:
+    the write, effects, commit); None when the guard failed or the core ignored the event."""
+    try:
+        with transaction.atomic():
+            return apply_locked(known.instance, event, known=known, guard=known, strict=True, **kwargs)
+    except (StaleInstance, InvalidState, IntegrityError):
+        return None
 
 
 def apply_locked(
@@ -195,19 +220,24 @@ def apply_locked(
     now: datetime | None = None,
     prepare: Callable[[Applier], None] | None = None,
     strict: bool = False,
-    known: tuple[int, dict[str, Any]] | None = None,
+    known: Known | None = None,
+    guard: Known | None = None,
 ) -> Applied:
     """`instance_apply` for a caller already holding the instance lock.
 
     `prepare(applier)` runs adapter transitions first (an operator reopening a failed
     step); with `strict`, an event the core ignores raises 409 invalid_state (rolling
-    back whatever `prepare` did) instead of returning quietly. `known` is `(last_seq, live
-    step rows)` a worker kept from its previous transaction on this instance: used instead of
-    reading the steps again when the instance's `last_seq` shows nothing changed since
-    (every change to a step's status appends an event, which moves `last_seq`).
+    back whatever `prepare` did) instead of returning quietly. `known` (see
+    `runtime.units.Known`): its live step rows are used instead of reading them again when
+    the instance's `last_seq` shows nothing changed since. With `guard` (= `known`) the
+    caller has not locked the row: the write holds only if the row is still as `guard`
+    left it, else `StaleInstance` is raised (and the caller rolls back).
     """
     now = now or timezone.now()
-    steps = dict(known[1]) if known is not None and known[0] == instance.last_seq else load_steps(instance)
+    if known is not None and known.seq == instance.last_seq:
+        steps = dict(known.steps)
+    else:
+        steps = load_steps(instance)
     applier = Applier(
         instance,
         steps,
@@ -215,6 +245,7 @@ def apply_locked(
         actor_id=_actor_id(actor),
         annotations=annotations,
         local=local,
+        guard=guard,
     )
     if prepare is not None:
         prepare(applier)
