@@ -29,25 +29,32 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied
 
 from workflows.engine import decide
 from workflows.engine.events import Event, InstanceStarted
-from workflows.models import ExecutionEvent, VersionStatus, WorkflowDefinition, WorkflowInstance
+from workflows.models import (
+    ExecutionEvent,
+    VersionStatus,
+    WorkflowDefinition,
+    WorkflowInstance,
+    WorkflowVersion,
+)
 from workflows.observability.correlation import current as current_correlation_id
 from workflows.runtime.applier import Applier, StaleInstance
-from workflows.runtime.graphs import graph_for_version
+from workflows.runtime.graphs import BuiltVersion, built_version, graph_for_version
 from workflows.runtime.inputs import input_problems
 from workflows.runtime.repository import build_state, load_steps, lock_instance
 from workflows.runtime.units import Annotations, Known, LocalBudget, LocalClaim
 from workflows.selectors.definitions import (
     can_start,
     definition_get_for_user,
+    definitions_visible_to,
     version_get,
-    version_latest_startable,
 )
 from workflows.services.engine_errors import (
     DuplicateBusinessKey,
@@ -97,29 +104,28 @@ def instance_start(
     write steps and events; the first steps are dispatched after commit.
     """
     if parent is None:
-        definition = definition_get_for_user(user=started_by, key=definition_key)
+        definition = _definition_for_start(started_by, definition_key, latest=version is None)
     else:  # a sub-workflow: the parent's published graph chose it, whoever started the parent
-        definition = _child_definition(definition_key)
+        definition = _child_definition(definition_key, latest=version is None)
     if parent is None and not can_start(started_by, definition):
         raise PermissionDenied("You may view this workflow but not start it.")
     if version is None:
-        pinned = version_latest_startable(definition=definition)
-        if pinned is None:
-            raise NoPublishedVersion(f"{definition.key} has no published version to start.")
+        pinned, built = _latest_startable(definition)
     else:
         pinned = version_get(definition=definition, number=version)
         if pinned.status == VersionStatus.RETIRED:
             raise VersionNotStartable(f"Version {version} of {definition.key} is retired.")
+        built = built_version(pinned.pk, pinned.graph, pinned.number)
     if not isinstance(business_key, str) or len(business_key) > MAX_KEY_LENGTH:
         raise invalid("business_key", f"must be a string of at most {MAX_KEY_LENGTH} characters")
     correlation = correlation_id or current_correlation_id()  # the request's X-Correlation-ID, if any
     if not isinstance(correlation, str) or len(correlation) > MAX_KEY_LENGTH:
         raise invalid("correlation_id", f"must be a string of at most {MAX_KEY_LENGTH} characters")
-    problems = input_problems(pinned.graph.get("inputs"), input)
+    problems = input_problems(built.inputs, input)
     if problems:
         raise InvalidInput(problems)
 
-    graph = graph_for_version(pinned.pk, pinned.graph)
+    graph = built.graph
     now = timezone.now()
     user = started_by if started_by is not None and started_by.is_authenticated else None
     instance = WorkflowInstance(
@@ -143,7 +149,7 @@ def instance_start(
             applier.log.instance_event(
                 "instance_started",
                 definition=definition.key,
-                version=pinned.number,
+                version=built.number,
                 business_key=business_key,
                 deprecated_version=instance.started_on_deprecated,
             )
@@ -157,11 +163,43 @@ def instance_start(
     return instance
 
 
-def _child_definition(key: str) -> WorkflowDefinition:
-    found = WorkflowDefinition.objects.filter(key=key).first()
+def _with_start_version(queryset: QuerySet[WorkflowDefinition]) -> QuerySet[WorkflowDefinition]:
+    """Annotate `start_version_id`: the newest published (not deprecated or retired)
+    version, where new instances start (`version_latest_startable` in the same query)."""
+    newest = WorkflowVersion.objects.filter(definition=OuterRef("pk"), status=VersionStatus.PUBLISHED)
+    return queryset.annotate(start_version_id=Subquery(newest.order_by("-number").values("pk")[:1]))
+
+
+def _definition_for_start(user: Any, key: str, *, latest: bool) -> WorkflowDefinition:
+    """`definition_get_for_user`, with the version to start on when `latest`."""
+    if not latest:
+        return definition_get_for_user(user=user, key=key)
+    found = _with_start_version(definitions_visible_to(user)).filter(key=key).first()
     if found is None:
         raise Http404(f"no workflow definition {key!r}")
     return found
+
+
+def _child_definition(key: str, *, latest: bool) -> WorkflowDefinition:
+    queryset = WorkflowDefinition.objects.filter(key=key)
+    found = (_with_start_version(queryset) if latest else queryset).first()
+    if found is None:
+        raise Http404(f"no workflow definition {key!r}")
+    return found
+
+
+def _latest_startable(definition: WorkflowDefinition) -> tuple[WorkflowVersion, BuiltVersion]:
+    """The version a new instance of `definition` starts on (annotated by
+    `_with_start_version`), as a row with its graph deferred, and its built form (cached
+    per process: a published version never changes)."""
+    version_id = getattr(definition, "start_version_id", None)
+    if version_id is None:
+        raise NoPublishedVersion(f"{definition.key} has no published version to start.")
+    built = built_version(version_id)
+    values = [version_id, definition.pk, built.number, str(VersionStatus.PUBLISHED)]
+    pinned = WorkflowVersion.from_db(DEFAULT_DB_ALIAS, ["id", "definition_id", "number", "status"], values)
+    WorkflowVersion._meta.get_field("definition").set_cached_value(pinned, definition)
+    return pinned, built  # type: ignore[return-value]
 
 
 def instance_apply(

@@ -155,8 +155,10 @@ def test_a_local_step_reported_after_the_instance_row_changed_without_an_event_s
     _chain_is_consecutive_and_sealed(instance.id)
 
 
-def test_a_step_run_locally_costs_one_guarded_write_between_begin_and_commit(meddler) -> None:
-    # given: a worker that has run a chain before (caches warm)
+def test_a_step_run_locally_costs_one_guarded_write_between_begin_and_commit(meddler, settings) -> None:
+    # given: a worker that has run a chain before (caches warm; the circuit snapshot is
+    # refreshed once a second on a worker, not every 0.1 s as the fast test settings have it)
+    settings.FLOWDESK_CIRCUIT_CACHE_SECONDS = 60.0
     definition = _four_steps()
     warm = instance_start(definition_key=definition.key, input={}, started_by=definition.owner)
     _first_message(warm.id)
