@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 
 
@@ -21,6 +21,7 @@ class Columns:
     """The select list of `model` under table alias `alias`, and rows back into models."""
 
     def __init__(self, model: type[Model], alias: str, *, defer: Sequence[str] = ()) -> None:
+        connection = connections[DEFAULT_DB_ALIAS]
         quote = connection.ops.quote_name
         self.model = model
         self.fields = [
@@ -38,6 +39,7 @@ class Columns:
 
     def build(self, row: Sequence[Any], start: int = 0) -> Model:
         """The model instance of `row[start:start + width]`."""
+        connection = connections[DEFAULT_DB_ALIAS]  # this thread's (not the proxy: one lookup)
         values = list(row[start : start + self.width])
         for index, converters, col in self.converters:
             value = values[index]
@@ -48,8 +50,8 @@ class Columns:
 
 
 def table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+    return connections[DEFAULT_DB_ALIAS].ops.quote_name(model._meta.db_table)
 
 
 def column(model: type[Model], name: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(name).column)
+    return connections[DEFAULT_DB_ALIAS].ops.quote_name(model._meta.get_field(name).column)

@@ -24,10 +24,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Case, F, Field, Func, JSONField, Model, Value, When
 from django.db.models.functions import Cast
 from django.db.models.sql import InsertQuery, UpdateQuery
+from psycopg.adapt import Transformer
 
 
 class JsonbAppend(Func):
@@ -78,7 +79,11 @@ class WriteBatch:
     def __init__(self) -> None:
         self._parts: list[tuple[str, tuple[Any, ...]]] = []
         self._inserted: list[Model] = []
-        self._fast = connection.vendor == "postgresql"
+        # The connection itself, not the `django.db.connection` proxy: every attribute read
+        # through the proxy looks the connection up again (fields read `ops` and `features`
+        # for every value converted).
+        self._db = connections[DEFAULT_DB_ALIAS]
+        self._fast = self._db.vendor == "postgresql"
         self._returns = False
         self._returns_at = -1
 
@@ -108,7 +113,7 @@ class WriteBatch:
                 value = field.pre_save(obj, True)
                 if hasattr(value, "resolve_expression"):
                     return False
-                params.append(field.get_db_prep_save(value, connection=connection))
+                params.append(field.get_db_prep_save(value, connection=self._db))
         self._parts.append((table.insert_head + ", ".join([table.row] * len(objs)), tuple(params)))
         return True
 
@@ -140,7 +145,7 @@ class WriteBatch:
             extra.append(expect_version)
         for name, value in (expect or {}).items():
             conditions.append(f"{table.name}.{table.columns[name]} = %s")
-            extra.append(table.fields[name].get_db_prep_value(value, connection=connection))
+            extra.append(table.fields[name].get_db_prep_value(value, connection=self._db))
         where = "".join(f" AND {condition}" for condition in conditions)
         self._parts[-1] = (f"{sql}{where} RETURNING {table.name}.xmin::text", (*params, *extra))
         self._returns = True
@@ -184,17 +189,17 @@ class WriteBatch:
             column = table.columns[name]
             if isinstance(value, JsonbAppend):
                 sets.append(f"{column} = {table.name}.{column} || %s")
-                params.append(field.get_db_prep_save(value.delta, connection=connection))
+                params.append(field.get_db_prep_save(value.delta, connection=self._db))
                 continue
             if hasattr(value, "resolve_expression") or hasattr(value, "prepare_database_save"):
                 return False
-            prepared = field.get_db_prep_save(value, connection=connection)
+            prepared = field.get_db_prep_save(value, connection=self._db)
             if prepared is None:
                 sets.append(f"{column} = NULL")
             else:
                 sets.append(f"{column} = %s")
                 params.append(prepared)
-        keys = [table.pk_field.get_db_prep_value(pk, connection=connection) for pk in pks]
+        keys = [table.pk_field.get_db_prep_value(pk, connection=self._db) for pk in pks]
         where = f"{table.pk_column} IN ({', '.join(['%s'] * len(keys))})"
         self._parts.append((f"UPDATE {table.name} SET {', '.join(sets)} WHERE {where}", (*params, *keys)))
         return True
@@ -207,12 +212,13 @@ class WriteBatch:
         if self._returns and self._returns_at != len(self._parts) - 1:
             raise ValueError("update_versioned must be the batch's last part")
         version = None
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql" and len(self._parts) > 1:
+        with self._db.cursor() as cursor:
+            if self._fast:
                 *ctes, (main_sql, main_params) = self._parts
                 head = ", ".join(f"w{i} AS ({sql})" for i, (sql, _) in enumerate(ctes))
                 params: list[Any] = [p for _, part in ctes for p in part]
-                cursor.execute(f"WITH {head} {main_sql}", [*params, *main_params])
+                statement = f"WITH {head} {main_sql}" if ctes else main_sql
+                cursor.execute(_merged(cursor.cursor, statement, [*params, *main_params]))
             else:
                 for sql, part_params in self._parts:
                     cursor.execute(sql, part_params)
@@ -221,8 +227,20 @@ class WriteBatch:
                 version = row[0] if row is not None else None
         for obj in self._inserted:
             obj._state.adding = False
-            obj._state.db = connection.alias
+            obj._state.db = self._db.alias
         self._parts.clear()
         self._inserted.clear()
         self._returns = False
         return version
+
+
+def _merged(raw_cursor: Any, sql: str, params: Sequence[Any]) -> str:
+    """`sql` with its `%s` placeholders replaced by the values as SQL literals, exactly as
+    psycopg's client-side binding (Django's default) does it (`Transformer.as_literal`,
+    NULL for None, `%%` for a percent sign), without psycopg parsing the statement again:
+    it re-parses statements of more than 50 parameters on every call, and this one is
+    written for every step."""
+    transformer = Transformer(raw_cursor)
+    literals = tuple(b"NULL" if value is None else transformer.as_literal(value) for value in params)
+    encoding = transformer.encoding
+    return (sql.encode(encoding) % literals).decode(encoding)
