@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
-from engine_support import events, linear, publish, task
+from engine_support import events, linear, publish, task, wait_finished
 
 from workflows.actions import action
 from workflows.actions.registry import unregister
@@ -175,3 +175,30 @@ def test_a_step_run_locally_costs_one_guarded_write_between_begin_and_commit(med
     middle = statements[after_t0 : after_t0 + 9]
     assert [sql.split()[0] for sql in middle] == ["BEGIN", "WITH", "COMMIT"] * 3, middle
     _chain_is_consecutive_and_sealed(instance.id)
+
+
+def _other_backends() -> set[tuple[int, Any]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, backend_start FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return set(cursor.fetchall())
+
+
+def test_a_worker_keeps_its_database_connection_from_task_to_task(cluster) -> None:
+    # given: a worker that has run a first instance (its process has connected)
+    definition = publish(linear(task("a"), task("b")))
+    cluster.worker("w1", concurrency=1)
+    first = instance_start(definition_key=definition.key, input={}, started_by=definition.owner)
+    wait_finished(first.id)
+    before = _other_backends()
+    # when: it runs twenty more messages
+    started = [
+        instance_start(definition_key=definition.key, input={}, started_by=definition.owner)
+        for _ in range(20)
+    ]
+    for instance in started:
+        assert wait_finished(instance.id).status == "completed"
+    # then: the same PostgreSQL backend served them all (no new connection per task)
+    assert before and _other_backends() == before
