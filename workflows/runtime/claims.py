@@ -7,6 +7,14 @@ with the instance's next sequence number, and returns what the worker needs. A
 duplicate or late message matches no row and changes nothing. Other databases (SQLite
 in standalone mode) do the same in a short transaction.
 
+The same statement also returns the instance row as the claim left it (with its row
+version `xmin`) and the live step rows, so the worker's report can skip the locking read
+(`units.Known`, see `services.instances.instance_apply`). The step rows come from the
+statement's snapshot, taken before the instance lock was granted: they are used only
+when the instance row the lock returned is the one that snapshot saw (same `xmin`,
+nothing committed in between), with the claimed step moved to running in memory by
+the same transition.
+
 The SQL spells out the `StepExecution.start` transition; a unit test checks that the
 two agree.
 """
@@ -14,7 +22,7 @@ two agree.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,6 +39,9 @@ from workflows.models import (
     WorkflowDefinition,
     WorkflowInstance,
 )
+from workflows.runtime.repository import LOADED_STATUSES
+from workflows.runtime.rows import Columns
+from workflows.runtime.units import Known
 
 CLAIM_SOURCE = StepStatus.SCHEDULED
 CLAIM_TARGET = StepStatus.RUNNING
@@ -51,6 +62,8 @@ class Claim:
     started_by: str
     definition_key: str
     event: ExecutionEvent
+    # The instance as the claim left it, for the report (None: read it again, locked).
+    known: Known | None = field(default=None, compare=False, repr=False)
 
 
 def lease_until(now: datetime) -> datetime:
@@ -71,7 +84,7 @@ def _tables() -> dict[str, str]:
 
 _CLAIM_SQL = """
 WITH target AS (
-    SELECT i.id, i.status FROM {instance} i
+    SELECT i.id, i.status, i.xmin::text AS version FROM {instance} i
     WHERE i.id = (SELECT s.instance_id FROM {step} s WHERE s.id = %(step)s)
     FOR UPDATE
 ), claimed AS (
@@ -85,7 +98,7 @@ WITH target AS (
 ), bumped AS (
     UPDATE {instance} i SET last_seq = i.last_seq + 1
     FROM claimed WHERE i.id = claimed.instance_id
-    RETURNING i.id, i.last_seq, i.started_by_id, i.definition_id
+    RETURNING {instance_columns}, i.xmin::text AS version
 ), logged AS (
     INSERT INTO {event} (instance_id, seq, type, step_id, node_id, actor_id, payload, created_at)
     SELECT bumped.id, bumped.last_seq, 'step_started', claimed.id, claimed.node_id, NULL,
@@ -94,11 +107,49 @@ WITH target AS (
     RETURNING id
 )
 SELECT claimed.node_id, claimed.action, claimed.params, claimed.timeout_seconds, bumped.id,
-       bumped.last_seq, u.{username}, d.key, (SELECT id FROM logged)
+       bumped.last_seq, u.{username}, d.key, (SELECT id FROM logged), bumped.version,
+       (SELECT seen.xmin::text FROM {instance} seen WHERE seen.id = bumped.id) = target.version,
+       {bumped_columns}, {definition_columns}, {user_columns}, {step_columns}
 FROM claimed JOIN bumped ON bumped.id = claimed.instance_id
+JOIN target ON target.id = bumped.id
 JOIN {definition} d ON d.id = bumped.definition_id
 LEFT JOIN {user} u ON u.id = bumped.started_by_id
+LEFT JOIN {step} live ON live.instance_id = bumped.id AND live.status IN ({live_statuses})
+ORDER BY live.created_at
 """
+_FIXED = 11  # the claim's own columns before the rows'
+
+
+class _Shape:
+    """The claim's SQL and the column lists of the rows it returns (once per process)."""
+
+    def __init__(self) -> None:
+        user = get_user_model()
+        self.instance = Columns(WorkflowInstance, "bumped")
+        self.definition = Columns(WorkflowDefinition, "d", defer=("graph",))
+        self.user = Columns(user, "u")
+        self.step = Columns(StepExecution, "live")
+        quote = connection.ops.quote_name
+        live = ", ".join(f"'{status}'" for status in LOADED_STATUSES)  # constants, not user text
+        self.sql = _CLAIM_SQL.format(
+            **_tables(),
+            instance_columns=", ".join(f"i.{quote(f.column)}" for f in self.instance.fields),
+            bumped_columns=self.instance.sql,
+            definition_columns=self.definition.sql,
+            user_columns=self.user.sql,
+            step_columns=self.step.sql,
+            live_statuses=live,
+        )
+
+
+_shape: _Shape | None = None
+
+
+def _claim_shape() -> _Shape:
+    global _shape
+    if _shape is None:
+        _shape = _Shape()
+    return _shape
 
 
 def claim_step(*, step_id: str, attempt: int, worker: str, token: str, now: datetime) -> Claim | None:
@@ -119,12 +170,16 @@ def claim_step(*, step_id: str, attempt: int, worker: str, token: str, now: date
         "token": token[:64],
         "payload": json.dumps(payload),
     }
+    shape = _claim_shape()
     with connection.cursor() as cursor:
-        cursor.execute(_CLAIM_SQL.format(**_tables()), params)
-        row = cursor.fetchone()
-    if row is None:
+        cursor.execute(shape.sql, params)
+        rows = cursor.fetchall()
+    if not rows:
         return None
-    node_id, action, params_value, timeout, instance_id, seq, username, key, event_id = row
+    row = rows[0]
+    node_id, action, params_value, timeout, instance_id, seq, username, key, event_id, version, fresh = row[
+        :_FIXED
+    ]
     if isinstance(params_value, str):
         params_value = json.loads(params_value)
     event = ExecutionEvent(
@@ -137,10 +192,37 @@ def claim_step(*, step_id: str, attempt: int, worker: str, token: str, now: date
         payload=payload,
         created_at=now,
     )
+    known = _known(shape, rows, step_id, version, worker[:255], token[:64], now) if fresh else None
     return Claim(
         step_id, str(instance_id), node_id, attempt, action, params_value, timeout, token[:64],
-        username or "", key, event,
+        username or "", key, event, known,
     )  # fmt: skip
+
+
+def _known(
+    shape: _Shape, rows: list[Any], step_id: str, version: str, worker: str, token: str, now: datetime
+) -> Known | None:
+    """The instance and its live steps as the claim left them (see the module docstring)."""
+    first = rows[0]
+    at = _FIXED
+    instance = shape.instance.build(first, at)
+    at += shape.instance.width
+    definition = shape.definition.build(first, at)
+    at += shape.definition.width
+    user = shape.user.build(first, at) if first[at] is not None else None
+    at += shape.user.width
+    WorkflowInstance._meta.get_field("definition").set_cached_value(instance, definition)
+    WorkflowInstance._meta.get_field("started_by").set_cached_value(instance, user)
+    steps: dict[str, StepExecution] = {}
+    for row in rows:
+        if row[at] is not None:
+            step = shape.step.build(row, at)
+            steps[str(step.pk)] = step  # type: ignore[assignment]
+    claimed = steps.get(str(step_id))
+    if claimed is None or claimed.status != CLAIM_SOURCE:
+        return None
+    claimed.start(worker=worker, task_id=token, now=now, lease_until=lease_until(now))  # as the SQL did
+    return Known(seq=instance.last_seq, steps=steps, instance=instance, version=version)  # type: ignore[attr-defined]
 
 
 def _claim_portable(

@@ -139,8 +139,7 @@ def _event(step_id: str, attempt: int, outcome: Outcome) -> Event:
 def _report(claim: Claim | LocalClaim, outcome: Outcome, local: LocalBudget | None) -> Applied:
     event = _event(claim.step_id, claim.attempt, outcome)
     annotations = Annotations(error_extra={claim.step_id: outcome.extra}) if outcome.extra else None
-    known = claim.known if isinstance(claim, LocalClaim) else None
-    return _apply_retrying(claim.instance_id, event, annotations=annotations, local=local, known=known)
+    return _apply_retrying(claim.instance_id, event, annotations=annotations, local=local, known=claim.known)
 
 
 def _apply_retrying(instance_id: str, event: Event, **kwargs: Any) -> Applied:

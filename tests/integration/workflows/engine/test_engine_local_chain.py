@@ -14,16 +14,17 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
-from engine_support import events, linear, publish, task, wait_finished
+from engine_support import events, linear, parallel, publish, task, wait_finished
 
 from workflows.actions import action
 from workflows.actions.registry import unregister
 from workflows.audit.verify import audit_verify
 from workflows.models import StepExecution, WorkflowInstance
+from workflows.runtime.repository import lock_instance
 from workflows.services.instances import instance_start
-from workflows.services.operations import instance_cancel, instance_suspend
+from workflows.services.operations import instance_cancel, instance_suspend, step_skip
 from workflows.services.steps import step_run
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -166,14 +167,14 @@ def test_a_step_run_locally_costs_one_guarded_write_between_begin_and_commit(med
     # when
     with CaptureQueriesContext(connection) as queries:
         report = _first_message(instance.id)
-    # then: claim; BEGIN, lock, load, write, COMMIT for t0; then BEGIN, write, COMMIT for
-    # each local step (the last one's effects may read more: the end of the instance)
+    # then: the claim, BEGIN, write, COMMIT for t0; then BEGIN, write, COMMIT for t1 and t2
+    # (t3's also runs the effects of the instance's end, which may read more)
     assert report.ran == 4
     assert WorkflowInstance.objects.get(pk=instance.id).status == "completed"
     statements = [q["sql"] for q in queries]
     after_t0 = statements.index("COMMIT") + 1
-    middle = statements[after_t0 : after_t0 + 9]
-    assert [sql.split()[0] for sql in middle] == ["BEGIN", "WITH", "COMMIT"] * 3, middle
+    middle = statements[after_t0 : after_t0 + 6]
+    assert [sql.split()[0] for sql in middle] == ["BEGIN", "WITH", "COMMIT"] * 2, middle
     _chain_is_consecutive_and_sealed(instance.id)
 
 
@@ -202,3 +203,57 @@ def test_a_worker_keeps_its_database_connection_from_task_to_task(cluster) -> No
         assert wait_finished(instance.id).status == "completed"
     # then: the same PostgreSQL backend served them all (no new connection per task)
     assert before and _other_backends() == before
+
+
+def test_a_step_delivered_by_the_broker_costs_its_claim_and_one_guarded_write(meddler, settings) -> None:
+    # given: local chaining off, caches warm
+    settings.FLOWDESK_CIRCUIT_CACHE_SECONDS = 60.0
+    settings.FLOWDESK_LOCAL_CHAIN_MAX = 0
+    definition = _four_steps()
+    warm = instance_start(definition_key=definition.key, input={}, started_by=definition.owner)
+    _first_message(warm.id)
+    instance = instance_start(definition_key=definition.key, input={}, started_by=definition.owner)
+    t0 = StepExecution.objects.get(instance_id=instance.id, node_id="t0")
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        report = step_run(step_id=str(t0.id), attempt=1, worker="w", task_id="m", action=MEDDLE)
+    # then: the claim (which returns the instance and its live steps), then BEGIN, write, COMMIT
+    assert report.ran == 1
+    assert [q["sql"].split()[0] for q in queries] == ["WITH", "BEGIN", "WITH", "COMMIT"]
+    assert StepExecution.objects.get(instance_id=instance.id, node_id="t1").status == "scheduled"
+    _chain_is_consecutive_and_sealed(instance.id)
+
+
+def test_a_claim_that_waited_for_the_instance_lock_leaves_the_report_to_read_the_steps_again(
+    fast_engine, settings
+) -> None:
+    # given: two branches; an operator holds the instance lock while skipping b1 when the
+    # worker claims b0 (the claim's snapshot still shows b1 scheduled)
+    settings.FLOWDESK_LOCAL_CHAIN_MAX = 0
+    definition = publish(parallel(2))
+    instance = instance_start(definition_key=definition.key, input={}, started_by=definition.owner)
+    b0 = StepExecution.objects.get(instance_id=instance.id, node_id="b0")
+    b1 = StepExecution.objects.get(instance_id=instance.id, node_id="b1")
+    locked, release = threading.Event(), threading.Event()
+
+    def operator() -> None:
+        try:
+            with transaction.atomic():
+                lock_instance(instance.id)
+                locked.set()
+                release.wait(10)
+                step_skip(instance_id=instance.id, step_id=b1.id, actor=definition.owner, output={})
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=operator)
+    thread.start()
+    locked.wait(10)
+    threading.Timer(0.3, release.set).start()  # commits while the claim below waits for the lock
+    # when
+    report = step_run(step_id=str(b0.id), attempt=1, worker="w", task_id="m", action="core.echo")
+    thread.join(10)
+    # then: b0's report saw b1 skipped, so the join fired and the instance completed
+    assert report.ran == 1
+    assert WorkflowInstance.objects.get(pk=instance.id).status == "completed"
+    _chain_is_consecutive_and_sealed(instance.id)
