@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from workflows.bench import engine, instance_list, realtime, scenarios, waits
+from workflows.bench import engine, instance_list, realtime, scenarios, signals, timers
 from workflows.bench.scenarios import Row
 from workflows.bench.worker import celery_worker
 
@@ -74,8 +74,8 @@ class Command(BaseCommand):
                 )
             if "waits" in sections:
                 self.stdout.write("Timers due at once, signals accepted per second…")
-                rows += waits.timer_storm_rows(user, timers=500 if quick else 10_000)
-                rows += waits.signal_rate_rows(
+                rows += timers.timer_storm_rows(user, timers=500 if quick else 10_000)
+                rows += signals.signal_rate_rows(
                     user, instances=300 if quick else 5_000, background=20 if quick else 200
                 )
             if "realtime" in sections:

@@ -1,0 +1,129 @@
+"""Benchmark: signals accepted per second through the API while workflows run.
+
+Expects a running Celery worker (the bench command's `celery_worker`); starts its own
+daphne processes. From `manage.py bench` (or a shell) with a user allowed to start workflows:
+
+    rows = signals.signal_rate_rows(user, instances=5_000)
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import os
+import sys
+import tempfile
+import threading
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from django.db import connection
+
+from workflows.bench.scenarios import Row
+from workflows.bench.waits_common import ensure, free_port, graph, node, process, start_many, wait_for_port
+from workflows.models import WorkflowInstance
+
+logger = logging.getLogger(__name__)
+SIGNAL_KEY = "bench-signal-wait"
+
+
+def signal_rate_rows(
+    user: Any, *, instances: int = 5_000, clients: int = 16, servers: int = 2, background: int = 200
+) -> list[Row]:
+    """Signals/s accepted (202) by `POST /api/instances/<id>/signals/` on `servers` daphne
+    processes started here (as production scales web nodes), from `clients` keep-alive
+    HTTP connections spread over them, while `background` 5-task workflows run on the
+    worker. Each instance waits for one signal, which completes it."""
+    from rest_framework.authtoken.models import Token
+
+    from workflows.bench.engine import BENCH_KEY, ensure_bench_definition
+
+    ensure(user, SIGNAL_KEY, graph(node("wait", "signal", name="go"), {}))
+    ensure_bench_definition(user)
+    ids = [str(i) for i in start_many(user, SIGNAL_KEY, [{}] * instances)]
+    token, _ = Token.objects.get_or_create(user=user)
+    tmp = Path(tempfile.mkdtemp(prefix="flowdesk-bench-daphne-"))
+    # Under ASGI every request runs in its own thread: persistent connections would pile up.
+    env = {**os.environ, "LOG_LEVEL": "WARNING", "SECURE_SSL_REDIRECT": "false", "DB_CONN_MAX_AGE": "0"}
+    ports = [free_port() for _ in range(servers)]
+    with ExitStack() as stack:
+        for port in ports:
+            args = [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "config.asgi:application",
+            ]
+            stack.enter_context(process(args, tmp / f"daphne-{port}.log", env=env))
+        for port in ports:
+            wait_for_port(port)
+        load = threading.Thread(target=_background_load, args=(user, BENCH_KEY, background), daemon=True)
+        load.start()
+        accepted, refused, elapsed = _blast(ports, token.key, ids, clients)
+        load.join(timeout=120)
+    completed = WorkflowInstance.objects.filter(id__in=ids, status="completed").count()
+    rate = round(accepted / elapsed, 1)
+    label = f"signals: accepted per second ({servers} daphne, {clients} clients, workflows running)"
+    return [
+        Row(label, rate, "/s", ">= 1000/s", rate >= 1000),
+        Row("signals: refused or failed requests", refused, "", "0", refused == 0 and completed == instances),
+    ]
+
+
+def _background_load(user: Any, key: str, count: int) -> None:
+    from workflows.services.instances import instance_start
+
+    try:
+        for n in range(count):
+            instance_start(definition_key=key, input={"n": n}, started_by=user)
+    finally:
+        connection.close()
+
+
+def _blast(ports: list[int], token: str, ids: list[str], clients: int) -> tuple[int, int, float]:
+    counts: dict[str, int] = {"accepted": 0, "refused": 0}
+    refusals: dict[int, int] = {}
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients + 1)
+
+    def client(part: list[str], port: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+        accepted = refused = 0
+        barrier.wait()
+        for instance_id in part:
+            body = json.dumps({"name": "go", "payload": {"ok": True}, "id": f"bench-{instance_id}"})
+            conn.request("POST", f"/api/instances/{instance_id}/signals/", body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status == 202:
+                accepted += 1
+            else:
+                refused += 1
+                with lock:
+                    refusals[response.status] = refusals.get(response.status, 0) + 1
+        conn.close()
+        with lock:
+            counts["accepted"] += accepted
+            counts["refused"] += refused
+
+    threads = [
+        threading.Thread(target=client, args=(ids[i::clients], ports[i % len(ports)])) for i in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    if refusals:
+        logger.warning("signal benchmark: refused answers by status: %s", refusals)
+    return counts["accepted"], counts["refused"], elapsed
