@@ -37,8 +37,11 @@ class Command(BaseCommand):
         parser.add_argument("--quick", action="store_true", help="Small counts, for a smoke run.")
         parser.add_argument(
             "--sections",
-            default="engine,waits,realtime,lists,definitions",
-            help="Comma-separated sections to run: engine, waits, realtime, lists, definitions.",
+            default="engine,waits,realtime,lists,definitions,approvals,designer",
+            help=(
+                "Comma-separated sections to run: engine, waits, realtime, lists, definitions, "
+                "approvals, designer."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -83,6 +86,11 @@ class Command(BaseCommand):
                 rows += realtime.socket_delivery_rows(
                     user=user, sockets=20 if quick else 200, commits=20 if quick else 200
                 )
+            if "approvals" in sections:  # deciding reaches the next step on the worker
+                from approvals.bench import approvals_rows
+
+                self.stdout.write("Inbox and decisions with many tasks stored (generated once, reused)…")
+                rows += approvals_rows(user=user, quick=quick)
         if "lists" in sections:
             self.stdout.write("Instance list with many instances stored (generated once, reused)…")
             rows += instance_list.instance_list_rows(user=user, total=10_000 if quick else 1_000_000)
@@ -90,6 +98,11 @@ class Command(BaseCommand):
             self.stdout.write("Validation and API figures…")
             rows += scenarios.validation_rows()
             rows += scenarios.api_save_rows(user=user)
+        if "designer" in sections:
+            from designer.bench import designer_rows
+
+            self.stdout.write("Designer: a 500-node graph in headless chromium…")
+            rows += designer_rows(user=user, quick=quick)
         self._report(rows, Path(options["output"]), instances=instances)
 
     def _report(self, rows: list[Row], folder: Path, *, instances: int) -> None:
