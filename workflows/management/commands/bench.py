@@ -39,8 +39,8 @@ class Command(BaseCommand):
             "--sections",
             default="engine,waits,realtime,lists,definitions,approvals,designer",
             help=(
-                "Comma-separated sections to run: engine, waits, realtime, lists, definitions, "
-                "approvals, designer."
+                "Comma-separated sections to run: engine, waits (= timers and signals), realtime, lists, "
+                "definitions, approvals, designer."
             ),
         )
 
@@ -75,9 +75,11 @@ class Command(BaseCommand):
                 rows += engine.engine_rows(
                     user=user, floor=floor, instances=instances, latency_runs=latency_runs
                 )
-            if "waits" in sections:
-                self.stdout.write("Timers due at once, signals accepted per second…")
+            if sections & {"waits", "timers"}:
+                self.stdout.write("Timers due at once…")
                 rows += timers.timer_storm_rows(user, timers=500 if quick else 10_000)
+            if sections & {"waits", "signals"}:
+                self.stdout.write("Signals accepted per second…")
                 rows += signals.signal_rate_rows(
                     user, instances=300 if quick else 5_000, background=20 if quick else 200
                 )
