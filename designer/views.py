@@ -37,8 +37,10 @@ def definition_access(*, user: Any, key: str) -> DefinitionAccess:
 @login_required
 def definition_list(request: HttpRequest) -> HttpResponse:
     """The workflows the user can see, with a form to start a new one."""
+    definitions = list(definition_list_for_user(user=request.user))
     context = {
-        "definitions": definition_list_for_user(user=request.user),
+        "owned": [d for d in definitions if d.owner_id == request.user.pk],
+        "shared": [d for d in definitions if d.owner_id != request.user.pk],
         "api_base": reverse("api:api-root"),
     }
     return render(request, "designer/list.html", context)

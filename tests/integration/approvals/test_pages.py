@@ -159,4 +159,11 @@ def test_the_sla_report_shows_charts_to_staff_and_exports_csv(expense, start, pe
     }
     decided = next(row for row in rows[1:] if row[0] == str(task.pk))
     assert decided[13:15] == ["manny", "approved"]
-    assert browser(people["manny"]).get("/reports/sla/").status_code == 302  # not staff: to the admin login
+
+
+def test_the_sla_report_refuses_signed_in_non_staff_and_sends_visitors_to_the_login_page(people) -> None:
+    refused = browser(people["manny"]).get("/reports/sla/")
+    anonymous = Client().get("/reports/sla.csv")
+
+    assert refused.status_code == 403 and "Not allowed" in refused.content.decode()
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")

@@ -55,9 +55,10 @@ def test_the_list_shows_only_the_workflows_the_user_may_see(ann: User, bob: User
     # when ann opens the list
     html = client_for(ann).get("/designer/").content.decode()
 
-    # then she sees hers and the shared one, links into the designer, and the new-workflow form
-    assert 'href="/designer/mine/"' in html
-    assert 'href="/designer/shared/"' in html
+    # then she sees hers under "Yours", the shared one apart, links into the designer, and the form
+    yours, shared_section = html.split('id="shared-title"')
+    assert 'href="/designer/mine/"' in yours and "/designer/shared/" not in yours
+    assert "Shared with you" in shared_section and 'href="/designer/shared/"' in shared_section
     assert "/designer/hidden/" not in html
     assert "Bob only" not in html
     assert 'id="new-workflow"' in html
