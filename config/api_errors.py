@@ -93,6 +93,17 @@ def transition_refusal(exc: TransitionNotAllowed | ConcurrentTransition) -> str:
     return f"Cannot {action} {article} {described}."
 
 
+def _not_found_message(reason: str, context: dict[str, Any]) -> str:
+    """A 404 that says what was not found: the service's reason as a sentence, else the address.
+    Either way it says that hidden objects look missing (a stranger learns nothing more)."""
+    if reason and "matches the given query" not in reason and reason != exceptions.NotFound.default_detail:
+        sentence = reason[:1].upper() + reason[1:]
+        return sentence if sentence.endswith(".") else f"{sentence}."
+    request = context.get("request")
+    where = f" at {request.path}" if request is not None else ""
+    return f"Nothing was found{where}, or you may not see it."
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Render every API error in the one format; unknown exceptions stay 500s (bugs)."""
     if isinstance(exc, TransitionNotAllowed | ConcurrentTransition):
@@ -102,9 +113,12 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             detail=exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         )
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
+        exc = exceptions.NotFound(_not_found_message(str(exc), context))
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+
+    if type(exc) is exceptions.NotFound and str(exc.detail) == str(exceptions.NotFound.default_detail):
+        exc = exceptions.NotFound(_not_found_message("", context))
 
     response = exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):

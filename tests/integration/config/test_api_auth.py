@@ -86,3 +86,15 @@ def test_api_docs_load_swagger_ui_from_our_own_static_files(client) -> None:
 
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
     assert "cdn." not in page
+
+
+def test_a_missing_object_is_a_404_whose_message_says_what_was_not_found(api_client) -> None:
+    user = User.objects.create_user("nora", password="nora-pass-123")
+    api_client.force_authenticate(user)
+
+    definition = api_client.get("/api/definitions/no-such-workflow/").json()["error"]
+    instance = api_client.get("/api/instances/00000000-0000-0000-0000-000000000000/").json()["error"]
+
+    assert definition["code"] == instance["code"] == "not_found"
+    assert "no-such-workflow" in definition["message"]
+    assert "instance" in instance["message"].lower() and instance["message"].endswith(".")
