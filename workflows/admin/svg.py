@@ -13,7 +13,7 @@ from typing import Any
 NODE_WIDTH, NODE_HEIGHT, PADDING, GRID = 168, 52, 24, 220
 MAX_ITEMS = 2_000
 COLOURS = {
-    "start": "#d1fae5", "end": "#fee2e2", "task": "#dbeafe", "approval": "#fef3c7", "condition": "#ede9fe",
+    "start": "#d1fae5", "end": "#e2e8f0", "task": "#dbeafe", "approval": "#fef3c7", "condition": "#ede9fe",
     "parallel": "#e0e7ff", "join": "#e0e7ff", "timer": "#f3f4f6", "signal": "#f3f4f6", "subworkflow": "#cffafe",
     "set": "#ecfccb",
 }  # fmt: skip
