@@ -167,6 +167,8 @@ if REDIS_URL:
 else:
     # Channels' in-memory layer, safe to push to from the embedded worker's threads.
     CHANNEL_LAYERS = {"default": {"BACKEND": "workflows.realtime.layers.ThreadSafeInMemoryChannelLayer"}}
+# An open socket's access is checked again before its first frame after this many seconds.
+FLOWDESK_SOCKET_RECHECK_SECONDS = env_float(ENV, "FLOWDESK_SOCKET_RECHECK_SECONDS", 30.0)
 
 # Standalone: an in-memory broker shared by the web server and the worker thread
 # running in the same process (python manage.py standalone).

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import Http404
 
 from workflows.models import WorkflowInstance
@@ -57,3 +59,16 @@ def may_watch_definition(user: Any, key: str) -> bool:
 
 def may_watch_inbox(user: Any) -> bool:
     return user is not None and user.is_authenticated and user.is_active
+
+
+def current_user(scope: dict[str, Any]) -> Any:
+    """The socket's user as the database has them now: None once they signed out (their
+    session is gone), were deactivated or deleted. Sockets authenticated without a session
+    (tests, tokens) are judged on the user row alone."""
+    user = scope.get("user")
+    if user is None or not user.is_authenticated:
+        return None
+    session = scope.get("session")
+    if isinstance(session, SessionBase) and session.session_key and not session.exists(session.session_key):
+        return None
+    return get_user_model().objects.filter(pk=user.pk, is_active=True).first()

@@ -7,6 +7,9 @@ Every socket is authenticated by the session (AuthMiddlewareStack) behind the or
 check (AllowedHostsOriginValidator, config/asgi.py), then checked against the same
 object permissions as the API. A refused socket is accepted and closed at once with
 code 4403, so browsers see why (a socket closed during the handshake only shows 1006).
+Access is checked again, against the user and session as they are now in the database,
+before the first frame after `FLOWDESK_SOCKET_RECHECK_SECONDS` have passed: a socket
+whose user signed out, was deactivated or lost the permission is closed with 4403.
 
 Frames to the client are JSON objects with a `type`:
 
@@ -24,10 +27,12 @@ rolled back: the publisher pushes only after commit.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from workflows.realtime import access
 from workflows.realtime.groups import definition_group, inbox_group, instance_group
@@ -45,9 +50,28 @@ class _StreamConsumer(AsyncJsonWebsocketConsumer):
         super().__init__(*args, **kwargs)
         self.joined: list[str] = []
         self.counted = False
+        self.checked_at = time.monotonic()
+
+    def permitted(self, user: Any) -> bool:
+        """May `user` watch this stream (sync: runs in a database thread)."""
+        raise NotImplementedError
 
     async def allowed(self, user: Any) -> bool:
-        raise NotImplementedError
+        return bool(await database_sync_to_async(self.permitted)(user))
+
+    def _still_permitted(self) -> bool:
+        user = access.current_user(self.scope)
+        return user is not None and self.permitted(user)
+
+    async def _recheck_due(self) -> bool:
+        """False when a due re-check finds the socket may no longer watch (then it is closed)."""
+        if time.monotonic() - self.checked_at < settings.FLOWDESK_SOCKET_RECHECK_SECONDS:
+            return True
+        self.checked_at = time.monotonic()
+        if await database_sync_to_async(self._still_permitted)():
+            return True
+        await self.close(code=REFUSED)
+        return False
 
     def group_names(self, user: Any) -> list[str]:
         raise NotImplementedError
@@ -58,6 +82,7 @@ class _StreamConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         await self.accept()
         user = self.scope.get("user")
+        self.checked_at = time.monotonic()
         if not await self.allowed(user):
             await self.close(code=REFUSED)
             return
@@ -79,7 +104,7 @@ class _StreamConsumer(AsyncJsonWebsocketConsumer):
     async def deliver(self, message: dict[str, Any]) -> None:
         """A group message from this process's hub: call the handler its type names."""
         handler = getattr(self, str(message.get("type", "")).replace(".", "_"), None)
-        if handler is not None:
+        if handler is not None and self.joined and await self._recheck_due():
             await handler(message)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
@@ -96,8 +121,8 @@ class InstanceConsumer(_StreamConsumer):
     def instance_id(self) -> str:
         return str(self.scope["url_route"]["kwargs"]["instance_id"])
 
-    async def allowed(self, user: Any) -> bool:
-        return await database_sync_to_async(access.may_watch_instance)(user, self.instance_id)
+    def permitted(self, user: Any) -> bool:
+        return access.may_watch_instance(user, self.instance_id)
 
     def group_names(self, user: Any) -> list[str]:
         return [instance_group(self.instance_id)]
@@ -118,8 +143,8 @@ class DefinitionConsumer(_StreamConsumer):
     def key(self) -> str:
         return str(self.scope["url_route"]["kwargs"]["key"])
 
-    async def allowed(self, user: Any) -> bool:
-        return await database_sync_to_async(access.may_watch_definition)(user, self.key)
+    def permitted(self, user: Any) -> bool:
+        return access.may_watch_definition(user, self.key)
 
     def group_names(self, user: Any) -> list[str]:
         return [definition_group(self.key)]
@@ -136,7 +161,7 @@ class InboxConsumer(_StreamConsumer):
 
     route = "inbox"
 
-    async def allowed(self, user: Any) -> bool:
+    def permitted(self, user: Any) -> bool:
         return access.may_watch_inbox(user)
 
     def group_names(self, user: Any) -> list[str]:

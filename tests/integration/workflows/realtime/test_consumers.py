@@ -222,3 +222,48 @@ def test_a_client_that_missed_events_reads_them_from_the_events_endpoint(
     # and a stranger cannot read them there either
     api_client.force_login(people["stan"])
     assert api_client.get(f"/api/instances/{instance.pk}/events/?after=0").status_code == 404
+
+
+def test_a_socket_whose_viewer_loses_access_is_closed_with_4403_before_the_next_frame(
+    application: Any, people: dict[str, Any], definition: Any, settings: Any
+) -> None:
+    from workflows.models import DefinitionPermission
+
+    settings.FLOWDESK_SOCKET_RECHECK_SECONDS = 0  # check before every frame
+    instance = start(people)
+
+    async def scenario() -> None:
+        async with (
+            socket(application, f"/ws/instances/{instance.pk}/", people["vera"]) as vera,
+            socket(application, f"/ws/instances/{instance.pk}/", people["olivia"]) as olivia,
+        ):
+            assert (await vera.connect())[0] and (await olivia.connect())[0]
+            await vera.receive_json_from(timeout=RECEIVE)
+            await olivia.receive_json_from(timeout=RECEIVE)
+            # when vera's viewer permission is withdrawn, then the workflow moves on
+            await sync_to_async(lambda: DefinitionPermission.objects.filter(user=people["vera"]).delete())()
+            await sync_to_async(run_scheduled_task_steps)(instance.pk)
+            # then the owner still gets the events and vera's socket is closed without them
+            assert (await olivia.receive_json_from(timeout=RECEIVE))["type"] == "events"
+            assert await vera.receive_output(timeout=RECEIVE) == {"type": "websocket.close", "code": 4403}
+
+    async_to_sync(scenario)()
+
+
+def test_a_socket_of_a_user_who_signed_out_is_closed_with_4403(
+    application: Any, people: dict[str, Any], definition: Any, settings: Any
+) -> None:
+    from django.contrib.sessions.models import Session
+
+    settings.FLOWDESK_SOCKET_RECHECK_SECONDS = 0
+    instance = start(people)
+
+    async def scenario() -> None:
+        async with socket(application, f"/ws/instances/{instance.pk}/", people["olivia"]) as ws:
+            assert (await ws.connect())[0]
+            await ws.receive_json_from(timeout=RECEIVE)
+            await sync_to_async(lambda: Session.objects.all().delete())()  # signed out everywhere
+            await sync_to_async(run_scheduled_task_steps)(instance.pk)
+            assert await ws.receive_output(timeout=RECEIVE) == {"type": "websocket.close", "code": 4403}
+
+    async_to_sync(scenario)()
