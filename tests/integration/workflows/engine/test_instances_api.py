@@ -189,3 +189,27 @@ def test_simulate_runs_the_draft_in_memory(cluster, staff_client) -> None:
     wrong = staff_client.post(url, {"input": {"amount": "x"}}, format="json")
     assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "invalid_input"
     assert not StepExecution.objects.exists()  # nothing ran for real
+
+
+def test_a_list_longer_than_the_count_cap_pages_on_without_counting_everything(
+    cluster, staff_client, monkeypatch
+) -> None:
+    from config.pagination import CappedCountPagination, CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    monkeypatch.setattr(CappedCountPagination, "page_size", 2)
+    definition = publish(linear(task("a")))
+    for n in range(5):
+        instance_start(
+            definition_key=definition.key, input={}, business_key=f"K-{n}", started_by=staff_client.user
+        )
+
+    pages = [staff_client.get("/api/instances/", {"page": n}).json() for n in (1, 2, 3)]
+    small = staff_client.get("/api/instances/", {"business_key": "K-1"}).json()
+
+    assert [(p["count"], p["count_exact"]) for p in pages] == [(3, False)] * 3
+    assert [len(p["results"]) for p in pages] == [2, 2, 1]  # every page past the cap still works
+    assert [p["next"] is not None for p in pages] == [True, True, False]
+    assert len({r["id"] for p in pages for r in p["results"]}) == 5
+    assert staff_client.get("/api/instances/", {"page": 4}).status_code == 404
+    assert small["count"] == 1 and small["count_exact"] is True
