@@ -157,7 +157,7 @@ def instance_list_rows(
         ("filtered: started by + last 7 days", staff,
          f"/instances/?started_by={user.get_username()}&created_after={(timezone.now() - timedelta(days=7)).date()}"),
         ("a page half-way down (cursor)", staff, f"/instances/?older={deep}"),
-        ("API list, first page (with its COUNT)", staff, "/api/instances/"),
+        ("API list, first page (count capped at 10,000)", staff, "/api/instances/"),
     ]  # fmt: skip
     rows = [
         Row("instance list: instances stored", stored, ""),
