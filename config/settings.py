@@ -206,6 +206,7 @@ FLOWDESK_REAPER_INTERVAL = env_float(ENV, "FLOWDESK_REAPER_INTERVAL", 10.0)
 # Durable waits (retries, timers, signal timeouts, open circuits) are polled this often.
 FLOWDESK_DUE_WAITS_INTERVAL = env_float(ENV, "FLOWDESK_DUE_WAITS_INTERVAL", 1.0)
 FLOWDESK_DUE_WAITS_BATCH = env_int(ENV, "FLOWDESK_DUE_WAITS_BATCH", 200)
+FLOWDESK_DUE_WAITS_PER_TRANSACTION = env_int(ENV, "FLOWDESK_DUE_WAITS_PER_TRANSACTION", 100)
 # Local activities: a worker that finished a step runs the next one itself (no broker
 # hop) when it is the only step dispatched and its action is listed here, at most this
 # many in a row. 0 turns it off.

@@ -90,8 +90,9 @@ def validation_rows(*, repeats: int = 20) -> list[Row]:
     ]
 
 
-def api_save_rows(*, user: Any, repeats: int = 10) -> list[Row]:
-    """PUT a 1,000-node draft through the REST API (in-process client, real database)."""
+def api_save_rows(*, user: Any, repeats: int = 20) -> list[Row]:
+    """PUT a 1,000-node draft through the REST API (in-process client, real database).
+    The first save warms the process (schema compilation, caches) and is reported apart."""
     from rest_framework.test import APIClient
 
     from workflows.services.definitions import definition_create
@@ -105,7 +106,7 @@ def api_save_rows(*, user: Any, repeats: int = 10) -> list[Row]:
     body = json.dumps({"graph": graph})
     revision = definition.revision
     timings = []
-    for i in range(repeats):
+    for i in range(repeats + 1):
         graph["nodes"][0]["name"] = f"Start {i}"  # a real change each time
         body = json.dumps({"graph": graph})
         started = time.perf_counter()
@@ -124,8 +125,10 @@ def api_save_rows(*, user: Any, repeats: int = 10) -> list[Row]:
             )
         revision = response.json()["revision"]
     definition.delete()
+    first, timings = timings[0], timings[1:]
     p95 = ms(percentile(timings, 0.95))
     return [
+        Row("save a 1,000-node graph at the API, first save of the process", ms(first), "ms"),
         Row("save a 1,000-node graph at the API, p50", ms(percentile(timings, 0.5)), "ms"),
         Row("save a 1,000-node graph at the API, p95", p95, "ms", "< 150 ms", p95 < 150),
     ]

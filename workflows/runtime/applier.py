@@ -13,7 +13,7 @@ Precondition: the instance row is locked for the whole load-decide-apply cycle.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -43,6 +43,18 @@ _STEP_FIELDS = [
 ]
 _INSTANCE_SCALARS = ("status", "result", "error", "compensation", "finished_at")
 _JSON_MERGED = ("vars", "results", "visits")
+
+
+@dataclass
+class Writes:
+    """One instance's row changes from an applied decision (see `Applier.writes`)."""
+
+    instance_values: dict[str, Any]
+    created: list[StepExecution]
+    changed: list[StepExecution]
+    changed_fields: set[str]
+    events: list[ExecutionEvent]
+    waits: list[DueWait]
 
 
 class StaleInstance(Exception):
@@ -186,8 +198,6 @@ class Applier(CommandHandlers):
 
     def finish(self) -> None:
         """Route dispatches, write every change, and queue messages and pushes for after commit."""
-        from workflows.runtime import dispatcher, publisher
-
         self._route_dispatches()
         self.flush()
         if self.local_claim is not None:
@@ -197,13 +207,32 @@ class Applier(CommandHandlers):
                 seq=self.instance.last_seq, steps=live, instance=self.instance, version=self.version
             )
             self.local_claim = replace(self.local_claim, known=known)
+        self._queue_after_commit()
+
+    def stage(self) -> Writes:
+        """`finish()` for a caller that writes many instances in one statement
+        (`runtime.batch_writes`): route dispatches and return the rows to write; once they
+        are written, the caller calls `written()`. No local claim (the caller passes no
+        `local` budget) and no guard."""
+        self._route_dispatches()
+        return self.writes()
+
+    def written(self) -> None:
+        """After `stage()`'s rows were written: run effects, queue messages and pushes."""
+        self.run_effects()
+        self._queue_after_commit()
+
+    def _queue_after_commit(self) -> None:
+        from workflows.runtime import dispatcher, publisher
+
         dispatcher.send_on_commit(self.dispatches)
         publisher.publish_on_commit(
             instance_id=self.instance.pk, definition_key=self.instance.definition.key, events=self.log.events
         )
 
-    def flush(self) -> None:
-        """Write every change (one statement on PostgreSQL) and run registered effects."""
+    def writes(self, *, instance_values: bool = True) -> Writes:
+        """Fold the JSON deltas into the instance and list every row change to write
+        (`instance_values`: the instance's UPDATE values; not needed for a new row)."""
         instance = self.instance
         for name in _JSON_MERGED:
             if self.deltas[name]:
@@ -211,17 +240,30 @@ class Applier(CommandHandlers):
         if self.compensable_added:
             instance.compensable = [*instance.compensable, *self.compensable_added]
         instance.updated_at = self.now
+        changed, fields = self._changed_steps()
+        return Writes(
+            instance_values=self._instance_values() if instance_values else {},
+            created=list(self.created.values()),
+            changed=changed,
+            changed_fields=fields,
+            events=self.log.events,
+            waits=self.waits,
+        )
+
+    def flush(self) -> None:
+        """Write every change (one statement on PostgreSQL) and run registered effects."""
+        instance = self.instance
+        writes = self.writes(instance_values=not self.is_new)
         batch = WriteBatch()
         versioned = not self.is_new and connection.vendor == "postgresql"
         if self.is_new:
             batch.insert(WorkflowInstance, [instance])
         elif not versioned:
-            batch.update(WorkflowInstance, instance.pk, self._instance_values())
-        batch.insert(StepExecution, list(self.created.values()))
-        changed, fields = self._changed_steps()
-        batch.update_many(StepExecution, changed, fields)
-        batch.insert(ExecutionEvent, self.log.events)
-        batch.insert(DueWait, self.waits)
+            batch.update(WorkflowInstance, instance.pk, writes.instance_values)
+        batch.insert(StepExecution, writes.created)
+        batch.update_many(StepExecution, writes.changed, writes.changed_fields)
+        batch.insert(ExecutionEvent, writes.events)
+        batch.insert(DueWait, writes.waits)
         if versioned:
             # Last, as the main statement: it runs before the other parts and takes the row
             # lock first (the locking policy) when the caller has not locked the row yet.
@@ -229,15 +271,21 @@ class Applier(CommandHandlers):
             batch.update_versioned(
                 WorkflowInstance,
                 instance.pk,
-                self._instance_values(),
+                writes.instance_values,
                 expect_version=guard.version if guard is not None else None,
                 expect={"last_seq": guard.seq} if guard is not None else None,
             )
         self.version = batch.execute()
         if self.guard is not None and self.version is None:
             raise StaleInstance(f"instance {instance.pk} changed since this worker last wrote it")
+        self.run_effects()
+
+    def run_effects(self) -> None:
+        """Run the registered effects of the applied commands (after the rows are written)."""
         if self.effects:
-            context = EffectContext(instance, {**self.steps, **self.created}, self.now, self.log.actor_id)
+            context = EffectContext(
+                self.instance, {**self.steps, **self.created}, self.now, self.log.actor_id
+            )
             for command in self.effects:
                 for handler in handlers_for(type(command)):
                     handler(context, command)

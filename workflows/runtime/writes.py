@@ -30,6 +30,9 @@ from django.db.models.functions import Cast
 from django.db.models.sql import InsertQuery, UpdateQuery
 from psycopg.adapt import Transformer
 
+_JSON = JSONField()
+"""One shared output field: building a JSONField per value costs more than the rest of it."""
+
 
 class JsonbAppend(Func):
     """`column || delta` (PostgreSQL jsonb): merge top-level keys, or append to an array."""
@@ -38,7 +41,7 @@ class JsonbAppend(Func):
     arg_joiner = " || "
 
     def __init__(self, column: str, delta: Any) -> None:
-        super().__init__(F(column), Value(delta, output_field=JSONField()), output_field=JSONField())
+        super().__init__(F(column), Value(delta, output_field=_JSON), output_field=_JSON)
         self.column = column
         self.delta = delta
 

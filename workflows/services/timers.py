@@ -1,9 +1,11 @@
 """Fire durable waits that came due (the beat task `fire_due_waits_task` calls this).
 
 Rows are claimed in batches with `FOR UPDATE SKIP LOCKED` (two beat runs or two
-workers never take the same row) by setting `claimed_until`; each is then fired in its
-own transaction that also sets `fired_at`. If the worker dies in between, the claim
-lapses and another run fires it. Firing is idempotent: the engine ignores an event for
+workers never take the same row) by setting `claimed_until`. Timer-like waits are then
+fired FLOWDESK_DUE_WAITS_PER_TRANSACTION at a time in one transaction that also sets
+their `fired_at` (workflows.services.due_batch); the others, and any a batch could not
+take, each in its own transaction that also sets `fired_at`. If the worker dies in
+between, the claim lapses and another run fires it. Firing is idempotent: the engine ignores an event for
 a step that is no longer live, and the adapter transitions check the attempt.
 
 * retry: the step is still retrying on that attempt -> scheduled, dispatched.
@@ -29,6 +31,7 @@ from workflows.engine.events import StepTimedOut, TimerFired
 from workflows.models import DueWait, InstanceStatus, StepExecution, StepStatus, WaitKind, WorkflowInstance
 from workflows.runtime.applier import Applier
 from workflows.runtime.repository import lock_instance
+from workflows.services.due_batch import EVENTS, waits_fire_batch
 from workflows.services.instances import apply_locked
 
 logger = logging.getLogger(__name__)
@@ -52,14 +55,39 @@ def due_waits_fire(*, now: datetime | None = None, batch: int | None = None, fan
         if fan_out and len(claimed) == size:
             _send_helper()
             fan_out = False
-        for wait in claimed:
-            try:
-                wait_fire(wait, now=moment)
-                fired += 1
-            except Exception:  # one bad row must not stop the others; its claim lapses
-                logger.exception("could not fire %s wait %s", wait.kind, wait.pk)
+        fired += _fire_claimed(claimed, moment)
         if len(claimed) < size:
             return fired
+
+
+def _fire_claimed(claimed: list[DueWait], now: datetime) -> int:
+    """Fire claimed waits: the timer-like ones in batches of one transaction each
+    (PostgreSQL, `due_batch`), the rest (and whatever a batch left) one by one."""
+    single: list[DueWait] = []
+    fired = 0
+    if connection.vendor == "postgresql":
+        batchable = [wait for wait in claimed if wait.kind in EVENTS]
+        single = [wait for wait in claimed if wait.kind not in EVENTS]
+        step = max(1, settings.FLOWDESK_DUE_WAITS_PER_TRANSACTION)
+        for start in range(0, len(batchable), step):
+            part = batchable[start : start + step]
+            try:
+                done = waits_fire_batch(part, now=now, held_kinds=HELD_WHILE_SUSPENDED)
+            except Exception:  # a database error rolled the batch back: fire its waits one by one
+                logger.exception("could not fire a batch of %d waits; firing them one by one", len(part))
+                single.extend(part)
+                continue
+            fired += done.fired
+            single.extend(done.left)
+    else:
+        single = claimed
+    for wait in single:
+        try:
+            wait_fire(wait, now=now)
+            fired += 1
+        except Exception:  # one bad row must not stop the others; its claim lapses
+            logger.exception("could not fire %s wait %s", wait.kind, wait.pk)
+    return fired
 
 
 def _claim(now: datetime, size: int) -> list[DueWait]:
