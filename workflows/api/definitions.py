@@ -50,10 +50,15 @@ ERRORS = {
 
 
 def _output(
-    request: Request, definition: WorkflowDefinition, status_code: int = status.HTTP_200_OK
+    request: Request,
+    definition: WorkflowDefinition,
+    status_code: int = status.HTTP_200_OK,
+    *,
+    reread: bool = True,
 ) -> Response:
-    # Re-read through the selector so the access annotations and latest version are fresh.
-    fresh = definition_get_for_user(user=request.user, key=definition.key)
+    # Re-read through the selector so the access annotations and latest version are fresh
+    # (an update keeps the annotations of the row it changed: neither can have moved).
+    fresh = definition_get_for_user(user=request.user, key=definition.key) if reread else definition
     response = Response(DefinitionOutput(fresh, context={"request": request}).data, status=status_code)
     return with_etag(response, fresh.revision)
 
@@ -142,14 +147,14 @@ class DefinitionDetailApi(JsonApi):
         return self._update(request, key)
 
     def _update(self, request: Request, key: str) -> Response:
-        definition = definition_get_for_user(user=request.user, key=key)
+        definition = definition_get_for_user(user=request.user, key=key, defer_graph=True)
         revision = expected_revision(request)
         data = DefinitionUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         definition = definition_update(
             definition=definition, actor=request.user, expected_revision=revision, **data.validated_data
         )
-        return _output(request, definition)
+        return _output(request, definition, reread=False)
 
     @extend_schema(
         summary="Delete a workflow definition and its versions",

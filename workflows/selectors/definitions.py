@@ -81,9 +81,14 @@ def definition_list_for_user(
     return queryset.order_by("-updated_at", "key")
 
 
-def definition_get_for_user(*, user: Any, key: str, for_update: bool = False) -> WorkflowDefinition:
-    """The definition `key` if `user` may see it; Http404 otherwise (hidden or missing)."""
+def definition_get_for_user(
+    *, user: Any, key: str, for_update: bool = False, defer_graph: bool = False
+) -> WorkflowDefinition:
+    """The definition `key` if `user` may see it; Http404 otherwise (hidden or missing).
+    With `defer_graph` the draft graph (the large column) is read only if it is used."""
     queryset = definitions_visible_to(user)
+    if defer_graph:
+        queryset = queryset.defer("graph")
     if for_update:
         queryset = queryset.select_for_update(of=("self",))
     found = queryset.filter(key=key).first()

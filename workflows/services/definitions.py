@@ -170,7 +170,9 @@ def definition_update(
         if current is None:
             raise NotFound()
         raise RevisionConflict(current=current, expected=expected_revision)
-    definition.refresh_from_db()
+    for field, value in changes.items():  # as stored; the large graph is not read back
+        setattr(definition, field, value)
+    definition.refresh_from_db(fields=["revision", "updated_at"])
     return definition
 
 
