@@ -12,6 +12,7 @@ from typing import Any
 
 NODE_WIDTH, NODE_HEIGHT, PADDING, GRID = 168, 52, 24, 220
 MAX_ITEMS = 2_000
+LABEL_AT = 0.35
 COLOURS = {
     "start": "#d1fae5", "end": "#e2e8f0", "task": "#dbeafe", "approval": "#fef3c7", "condition": "#ede9fe",
     "parallel": "#e0e7ff", "join": "#e0e7ff", "timer": "#f3f4f6", "signal": "#f3f4f6", "subworkflow": "#cffafe",
@@ -85,9 +86,12 @@ def graph_svg(graph: Any) -> str:
         )
         label = _edge_label(edge)
         if label:
+            # A third of the way along, on a white halo: the labels of a node's outgoing
+            # edges fan out with their edges instead of meeting at crossing midpoints.
+            lx, ly = x1 + (x2 - x1) * LABEL_AT, y1 + (y2 - y1) * LABEL_AT
             parts.append(
-                f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 - 4:.1f}" font-size="10" fill="#333" '
-                f'text-anchor="middle">{escape(_short(label, 28))}</text>'
+                f'<text x="{lx:.1f}" y="{ly - 4:.1f}" font-size="10" fill="#333" text-anchor="middle" '
+                f'stroke="#fff" stroke-width="3" paint-order="stroke">{escape(_short(label, 28))}</text>'
             )
     for node in nodes:
         node_id = str(node.get("id"))
