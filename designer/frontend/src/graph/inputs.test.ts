@@ -24,6 +24,14 @@ describe("graph inputs", () => {
     expect(valueToText("object", { a: 1 })).toBe('{"a":1}');
   });
 
+  it("says a number is too large or malformed instead of calling it missing", () => {
+    expect(textToValue("number", "1e400")).toEqual({ error: "is too large a number" });
+    expect(textToValue("number", "12,5")).toEqual({ error: "must be a number" });
+    expect(buildRunInput({ amount: { type: "number", required: true } }, { amount: "1e400" }).errors).toEqual({
+      amount: "amount is too large a number",
+    });
+  });
+
   it("builds run input, requiring required inputs without defaults", () => {
     const inputs = {
       title: { type: "string" as const, required: true },

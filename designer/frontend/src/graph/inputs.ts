@@ -45,8 +45,11 @@ export function textToValue(type: InputType, text: string): { value?: Json; erro
       return { value: text };
     case "number":
     case "integer": {
+      // A text box, not <input type=number>: the browser would turn "1e400" or "12,5" into ""
+      // (shown as "is required") instead of letting us say what is wrong.
       const n = Number(t);
-      if (!Number.isFinite(n)) return { error: "must be a number" };
+      if (Number.isNaN(n)) return { error: "must be a number" };
+      if (!Number.isFinite(n)) return { error: "is too large a number" };
       if (type === "integer" && !Number.isInteger(n)) return { error: "must be a whole number" };
       return { value: n };
     }

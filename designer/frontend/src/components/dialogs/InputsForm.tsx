@@ -31,7 +31,8 @@ export function InputsForm({ inputs, texts, errors, onChange }: Props) {
                 <option value="false">false</option>
               </select>
             ) : (
-              <input id={id} type={spec.type === "number" || spec.type === "integer" ? "number" : "text"} value={text}
+              <input id={id} type="text" value={text}
+                inputMode={spec.type === "number" ? "decimal" : spec.type === "integer" ? "numeric" : undefined}
                 placeholder={spec.default === undefined ? undefined : `default: ${JSON.stringify(spec.default)}`}
                 className={spec.type === "object" || spec.type === "array" ? "fd-mono" : undefined}
                 aria-invalid={errors[name] ? true : undefined} data-testid={`run-input-${name}`} onChange={(e) => onChange(name, e.target.value)} />
