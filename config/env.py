@@ -5,6 +5,8 @@ Pure functions over a mapping, so the parsing rules are unit-tested without Djan
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Mapping
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -65,3 +67,9 @@ def secret_key(env: Mapping[str, str], *, debug: bool) -> str:
     if debug:
         return "flowdesk-development-only-key-not-for-production-0123456789abcdef"
     raise SettingError("SECRET_KEY must be set when DEBUG is off (refusing to start with a default secret)")
+
+
+def derived_key(secret: str, purpose: str) -> str:
+    """A key for one purpose derived from `secret` (HMAC-SHA256, hex): using the secret
+    itself for several purposes would let one use's outputs help attack another."""
+    return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).hexdigest()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from config.env import derived_key as _derived_key
 from config.env import env_bool, env_float, env_int, env_list, secret_key
 from workflows.observability.logs import logging_config as _logging_config
 
@@ -357,6 +358,18 @@ FLOWDESK_METRICS_CACHE_SECONDS = env_float(ENV, "FLOWDESK_METRICS_CACHE_SECONDS"
 FLOWDESK_METRICS_WORKER_PORT = env_int(ENV, "FLOWDESK_METRICS_WORKER_PORT", 0)
 FLOWDESK_METRICS_WORKER_ADDR = ENV.get("FLOWDESK_METRICS_WORKER_ADDR", "127.0.0.1")
 
+# --- Audit seals (workflows.audit.seals) -------------------------------------
+# The key of the seals over finished instances' event chains. Set it in production and keep
+# it out of the database; by default it is derived from SECRET_KEY (rotating that then makes
+# every earlier seal fail verification).
+FLOWDESK_AUDIT_KEY = ENV.get("FLOWDESK_AUDIT_KEY", "").strip() or _derived_key(SECRET_KEY, "flowdesk.audit")
+FLOWDESK_AUDIT_SEAL_INTERVAL = env_float(ENV, "FLOWDESK_AUDIT_SEAL_INTERVAL", 60.0)
+CELERY_BEAT_SCHEDULE["workflows.audit_seal"] = {
+    "task": "workflows.audit_seal",
+    "schedule": FLOWDESK_AUDIT_SEAL_INTERVAL,
+    "options": {"expires": max(FLOWDESK_AUDIT_SEAL_INTERVAL, 1.0)},
+}
+
 # --- Data retention (workflows.retention) -------------------------------------
 # Finished instances older than this many days are archived or deleted (0: keep forever).
 FLOWDESK_RETENTION_DAYS = env_int(ENV, "FLOWDESK_RETENTION_DAYS", 0)
@@ -366,7 +379,7 @@ FLOWDESK_RETENTION_ARCHIVE_DIR = Path(ENV.get("FLOWDESK_RETENTION_ARCHIVE_DIR", 
 FLOWDESK_RETENTION_BATCH = env_int(ENV, "FLOWDESK_RETENTION_BATCH", 200)
 # Beat runs the purge this often (seconds) when FLOWDESK_RETENTION_DAYS > 0.
 FLOWDESK_RETENTION_INTERVAL = env_float(ENV, "FLOWDESK_RETENTION_INTERVAL", 3600.0)
-CELERY_IMPORTS = ["workflows.retention.tasks"]
+CELERY_IMPORTS = ["workflows.retention.tasks", "workflows.audit.tasks"]
 if FLOWDESK_RETENTION_DAYS > 0:
     CELERY_BEAT_SCHEDULE["workflows.purge_instances"] = {
         "task": "workflows.purge_instances",

@@ -8,7 +8,9 @@ streams through in a few statements and never loads events into Python.
 A chain is broken when an event was edited (its hash no longer matches its content), an
 event was removed or inserted out of order (a gap in the numbers, or a link to the wrong
 hash), a hash was rewritten (the next event's link no longer matches), or events were cut
-off the end (the instance's `last_seq` is beyond its last event).
+off the end (the instance's `last_seq` is beyond its last event). Then each keyed seal
+(workflows.audit.seals) is checked: a chain rewritten from end to end, every hash
+recomputed, still no longer ends in the hash its seal was made over.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from uuid import UUID
 
 from django.db import connection
 
+from workflows.audit.seals import seals_verify
 from workflows.audit.sql import PG_DIGEST_OF_ROW, SQLITE_DIGEST_OF_ROW, TABLE
 from workflows.models import WorkflowInstance
 
@@ -42,6 +45,7 @@ class BrokenLink:
 class AuditReport:
     instances: int = 0
     events: int = 0
+    seals: int = 0
     broken: list[BrokenLink] | None = None
 
     @property
@@ -153,7 +157,14 @@ def audit_verify(
                 if key in first:
                     report.broken.append(first[key])
             if stop_at_first and report.broken:
-                break
+                return report
+    report.seals, broken_seals = seals_verify(instance_ids=instance_ids)
+    already = {link.instance_id for link in report.broken}
+    report.broken += [
+        BrokenLink(seal.instance_id, seal.seq, seal.reason)
+        for seal in broken_seals
+        if seal.instance_id not in already
+    ]
     return report
 
 

@@ -1,5 +1,6 @@
 """Models of the workflows app, one module per area; import new modules here."""
 
+from workflows.models.audit import AuditSeal
 from workflows.models.circuits import ActionCircuit, CircuitState
 from workflows.models.definitions import DefinitionPermission, Role, WorkflowDefinition, initial_graph
 from workflows.models.events import ExecutionEvent
@@ -13,6 +14,7 @@ from workflows.models.waits import DueWait, WaitKind
 
 __all__ = [
     "ActionCircuit",
+    "AuditSeal",
     "CircuitState",
     "DefinitionPermission",
     "DueWait",

@@ -44,3 +44,12 @@ def test_secret_key_is_required_when_debug_is_off() -> None:
 def test_secret_key_has_a_development_default_only_in_debug() -> None:
     assert secret_key({}, debug=True).startswith("flowdesk-development-only")
     assert secret_key({"SECRET_KEY": "s3cret-from-env"}, debug=False) == "s3cret-from-env"
+
+
+def test_a_derived_key_differs_per_purpose_and_is_stable() -> None:
+    from config.env import derived_key
+
+    assert derived_key("secret", "flowdesk.audit") == derived_key("secret", "flowdesk.audit")
+    assert derived_key("secret", "flowdesk.audit") != derived_key("secret", "other")
+    assert derived_key("secret", "flowdesk.audit") != derived_key("secret2", "flowdesk.audit")
+    assert len(derived_key("secret", "x")) == 64

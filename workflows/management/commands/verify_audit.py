@@ -14,7 +14,8 @@ class Command(BaseCommand):
     help = (
         "Check every instance's execution events: numbered without gaps, each sealed over its "
         "content and linked to the previous event's hash. Prints the first broken link of each "
-        "broken chain and exits with status 1 when there is one."
+        "broken chain and exits with status 1 when there is one. Also checks the keyed seals of "
+        "finished instances (a chain rewritten with every hash recomputed fails its seal)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -35,7 +36,8 @@ class Command(BaseCommand):
         if report.ok:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"OK: {report.events} events of {report.instances} instances verified in {took:.1f}s"
+                    f"OK: {report.events} events of {report.instances} instances and {report.seals} seals "
+                    f"verified in {took:.1f}s"
                 )
             )
             return
