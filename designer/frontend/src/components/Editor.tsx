@@ -16,7 +16,7 @@ import { useSimulationReplay } from "../hooks/useSimulationReplay";
 import { useStaticFlow } from "../hooks/useStaticFlow";
 import { useValidation } from "../hooks/useValidation";
 import { useVersions } from "../hooks/useVersions";
-import type { Definition, DesignerConfig, Version } from "../types";
+import type { Definition, DesignerConfig, Problem, Version } from "../types";
 import { downloadText, downloadUrl } from "../util/download";
 import { Canvas } from "./Canvas";
 import { DecorContext, type Decor } from "./DecorContext";
@@ -62,7 +62,10 @@ export function Editor({ config, definition, etag, catalog }: Props) {
     if (saver.conflict) setConflictOpen(true);
   }, [saver.conflict]);
 
-  const problems = useMemo(() => indexProblems(validation.problems), [validation.problems]);
+  // Keyed by content: a validation answer equal to the last one (the usual case after a move) keeps
+  // the same index, so the canvas decor, and with it every node and edge, does not re-render.
+  const problemsText = useMemo(() => JSON.stringify(validation.problems), [validation.problems]);
+  const problems = useMemo(() => indexProblems(JSON.parse(problemsText) as Problem[]), [problemsText]);
   const viewGraph = useMemo(() => {
     if (!view) return null;
     return view.mode === "diff" ? mergeForDiffView(view.version.graph, editor.graph) : view.version.graph;

@@ -9,13 +9,19 @@ export interface ProblemIndex {
   warnings: number;
 }
 
+function file(map: Map<string, Problem[]>, id: string, problem: Problem): void {
+  const list = map.get(id);
+  if (list) list.push(problem);
+  else map.set(id, [problem]);
+}
+
 export function indexProblems(problems: readonly Problem[]): ProblemIndex {
   const index: ProblemIndex = { byNode: new Map(), byEdge: new Map(), general: [], errors: 0, warnings: 0 };
   for (const p of problems) {
     if (p.severity === "error") index.errors += 1;
     else index.warnings += 1;
-    if (p.edge) index.byEdge.set(p.edge, [...(index.byEdge.get(p.edge) ?? []), p]);
-    else if (p.node) index.byNode.set(p.node, [...(index.byNode.get(p.node) ?? []), p]);
+    if (p.edge) file(index.byEdge, p.edge, p);
+    else if (p.node) file(index.byNode, p.node, p);
     else index.general.push(p);
   }
   return index;

@@ -21,7 +21,7 @@ export function useValidation(key: string, graphJson: string, active: boolean): 
     if (!active) return undefined;
     const mine = ++seq.current;
     const controller = new AbortController();
-    setState((s) => ({ ...s, checking: true }));
+    setState((s) => (s.checking ? s : { ...s, checking: true })); // unchanged: no re-render per keystroke or move
     const timer = window.setTimeout(() => {
       validateGraph(key, JSON.parse(graphJson) as GraphDoc, controller.signal)
         .then((result) => {
