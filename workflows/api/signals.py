@@ -1,10 +1,11 @@
 """Signals API: send a signal to an instance, or route one by definition and business key.
 
 `POST /api/instances/<id>/signals/` {name, payload, id} and `POST /api/signals/`
-{definition, business_key, name, payload, id}: 202 with the delivery, 200 for a
-repeated `id` (the first delivery, nothing changed), 409 `not_waiting_for_signal`
-when the instance waits for no such signal (nothing changed). `GET` on the first
-lists the signals the instance received.
+{definition, business_key, name, payload, id}: 202 with the signal `accepted` (a worker
+applies it moments later: `delivered`, or `not_delivered` with a reason), 200 for a
+repeated `id` (the first signal as it is now, nothing changed), 409
+`not_waiting_for_signal` when no live step waits for that name (nothing stored). `GET`
+on the first lists the signals the instance received, with their status.
 """
 
 from __future__ import annotations
@@ -13,16 +14,20 @@ from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from workflows.api.parsers import JsonApi
 from workflows.api.serializers import StrictCharField, StrictInput
+from workflows.api.signal_auth import CachedTokenAuthentication
+from workflows.api.signal_input import signal_body, signal_out
 from workflows.models import ReceivedSignal
 from workflows.models.signals import MAX_SIGNAL_ID_LENGTH, MAX_SIGNAL_NAME_LENGTH
 from workflows.selectors.instances import instance_get_for_user
 from workflows.waits.selectors import instance_signals
-from workflows.waits.signals import Delivery, signal_route, signal_send
+from workflows.waits.signal_inbox import Acceptance
+from workflows.waits.signals import routed_instance, signal_accept_checked
 
 ERRORS = {
     400: OpenApiResponse(description="invalid (name, id, payload)"),
@@ -50,7 +55,19 @@ class SignalOutput(serializers.ModelSerializer[ReceivedSignal]):
 
     class Meta:
         model = ReceivedSignal
-        fields = ["id", "name", "payload", "instance", "step_id", "node_id", "sent_by", "received_at"]
+        fields = [
+            "id",
+            "name",
+            "payload",
+            "instance",
+            "status",
+            "reason",
+            "step_id",
+            "node_id",
+            "sent_by",
+            "received_at",
+            "applied_at",
+        ]
         read_only_fields = fields
 
 
@@ -60,16 +77,18 @@ class DeliveryOutput(serializers.Serializer):
     instance_status = serializers.CharField()
 
 
-def _delivered(delivery: Delivery) -> Response:
+def _accepted(acceptance: Acceptance) -> Response:
     body: dict[str, Any] = {
-        "signal": SignalOutput(delivery.signal).data,
-        "duplicate": delivery.duplicate,
-        "instance_status": str(delivery.instance.status),
+        "signal": signal_out(acceptance.signal),
+        "duplicate": acceptance.duplicate,
+        "instance_status": acceptance.instance_status,
     }
-    return Response(body, status=status.HTTP_200_OK if delivery.duplicate else status.HTTP_202_ACCEPTED)
+    return Response(body, status=status.HTTP_200_OK if acceptance.duplicate else status.HTTP_202_ACCEPTED)
 
 
 class InstanceSignalsApi(JsonApi):
+    authentication_classes = [CachedTokenAuthentication, SessionAuthentication]
+
     @extend_schema(
         summary="Signals this instance received",
         responses={200: SignalOutput(many=True), 404: ERRORS[404]},
@@ -84,35 +103,35 @@ class InstanceSignalsApi(JsonApi):
         responses={202: DeliveryOutput, 200: DeliveryOutput, **ERRORS},
     )
     def post(self, request: Request, instance_id: str) -> Response:
-        data = SignalInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        delivery = signal_send(
+        values = signal_body(request.data)
+        acceptance = signal_accept_checked(
             instance_id=instance_id,
             name=values["name"],
             payload=values["payload"],
             signal_id=values["id"],
             actor=request.user,
         )
-        return _delivered(delivery)
+        return _accepted(acceptance)
 
 
 class SignalRouteApi(JsonApi):
+    authentication_classes = [CachedTokenAuthentication, SessionAuthentication]
+
     @extend_schema(
         summary="Send a signal to the instance with this definition and business key",
         request=RoutedSignalInput,
         responses={202: DeliveryOutput, 200: DeliveryOutput, **ERRORS},
     )
     def post(self, request: Request) -> Response:
-        data = RoutedSignalInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        delivery = signal_route(
-            definition_key=values["definition"],
-            business_key=values["business_key"],
+        values = signal_body(request.data, routed=True)
+        found = routed_instance(
+            definition_key=values["definition"], business_key=values["business_key"], actor=request.user
+        )
+        acceptance = signal_accept_checked(
+            instance_id=found,
             name=values["name"],
             payload=values["payload"],
             signal_id=values["id"],
             actor=request.user,
         )
-        return _delivered(delivery)
+        return _accepted(acceptance)

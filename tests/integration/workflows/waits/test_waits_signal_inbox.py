@@ -1,0 +1,118 @@
+"""The signal inbox end to end: daphne accepts signals with a token and answers before
+they are applied; a real Celery worker applies them; an accepted signal whose message
+was lost is applied by the sweep task; a killed worker loses none."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+from typing import Any
+
+import pytest
+from rest_framework.authtoken.models import Token
+from waits_support import node, publish, wait_finished
+
+from tests.support.processes import daphne_args, free_port, running, wait_for_http
+from workflows.models import ReceivedSignal, WorkflowInstance
+from workflows.services.instances import instance_start
+from workflows.waits.signals import signal_accept_checked
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _graph() -> dict[str, Any]:
+    from waits_support import edge, graph
+
+    nodes = [
+        node("start", "start"),
+        node("wait", "signal", name="go"),
+        node("done", "end", result="signalled"),
+    ]
+    return graph(nodes, [edge("e1", "start", "wait"), edge("e2", "wait", "done")])
+
+
+def _post(port: int, token: str, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    conn.request("POST", path, body=json.dumps(body), headers=headers)
+    response = conn.getresponse()
+    return response.status, json.loads(response.read() or b"{}")
+
+
+def test_daphne_accepts_signals_and_a_worker_applies_them(cluster, staff, tmp_path) -> None:
+    # given: a worker, a web node, three instances waiting for "go"
+    cluster.worker()
+    publish(_graph(), owner=staff, key="inbox-e2e")
+    instances = [instance_start(definition_key="inbox-e2e", input={}, started_by=staff) for _ in range(3)]
+    token = Token.objects.create(user=staff).key
+    port = free_port()
+    env = {**cluster.env, "DB_POOL_MAX_SIZE": "4", "SECURE_SSL_REDIRECT": "false"}
+    with running(daphne_args(port), env, log=tmp_path / "daphne.log") as web:
+        wait_for_http(f"http://127.0.0.1:{port}/accounts/login/", timeout=60, process=web)
+        # when
+        answers = [
+            _post(
+                port,
+                token,
+                f"/api/instances/{i.pk}/signals/",
+                {"name": "go", "payload": {"n": n}, "id": f"s{n}"},
+            )
+            for n, i in enumerate(instances)
+        ]
+        again = _post(port, token, f"/api/instances/{instances[0].pk}/signals/", {"name": "go", "id": "s0"})
+        # then: accepted at once, applied by the worker
+        assert [status for status, _ in answers] == [202, 202, 202]
+        assert {body["signal"]["status"] for _, body in answers} == {"accepted"}
+        assert again[0] == 200 and again[1]["duplicate"] is True
+        for n, instance in enumerate(instances):
+            done = wait_finished(instance.pk)
+            assert (done.status, done.result) == ("completed", "signalled")
+            stored = ReceivedSignal.objects.get(instance=instance)
+            assert (stored.status, stored.payload) == ("delivered", {"n": n})
+
+
+def test_an_accepted_signal_whose_message_was_lost_is_applied_by_the_sweep(cluster, staff) -> None:
+    from workflows.waits.signal_tasks import signals_apply_pending_task
+
+    # given: a signal stored without its message (the web process died after the commit)
+    cluster.worker()
+    publish(_graph(), owner=staff, key="inbox-lost")
+    instance = instance_start(definition_key="inbox-lost", input={}, started_by=staff)
+    signal_accept_checked(instance_id=instance.pk, name="go", payload=1, actor=staff, dispatch=False)
+    ReceivedSignal.objects.filter(instance=instance).update(received_at=_an_hour_ago())
+    # when: beat's sweep runs on the worker
+    signals_apply_pending_task.delay()
+    # then
+    assert wait_finished(instance.pk).status == "completed"
+    assert ReceivedSignal.objects.get(instance=instance).status == "delivered"
+
+
+def _an_hour_ago() -> Any:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return timezone.now() - timedelta(hours=1)
+
+
+def test_signals_accepted_while_the_worker_is_killed_are_all_applied_by_its_successor(cluster, staff) -> None:
+    # given: a worker killed (SIGKILL) right after signals were accepted and sent to it
+    publish(_graph(), owner=staff, key="inbox-kill")
+    instances = [instance_start(definition_key="inbox-kill", input={}, started_by=staff) for _ in range(20)]
+    worker = cluster.worker("doomed")
+    for n, instance in enumerate(instances):
+        signal_accept_checked(instance_id=instance.pk, name="go", signal_id=f"k{n}", actor=staff)
+    os.killpg(worker.pid, signal.SIGKILL)
+    # when: a new worker starts
+    cluster.worker("successor")
+    ReceivedSignal.objects.filter(status="accepted").update(received_at=_an_hour_ago())
+    from workflows.waits.signal_tasks import signals_apply_pending_task
+
+    signals_apply_pending_task.delay()
+    # then: every instance completed exactly once
+    for instance in instances:
+        assert wait_finished(instance.pk).status == "completed"
+    assert ReceivedSignal.objects.filter(instance__in=instances, status="delivered").count() == 20
+    assert WorkflowInstance.objects.filter(pk__in=[i.pk for i in instances], status="completed").count() == 20
