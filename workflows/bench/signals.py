@@ -36,7 +36,9 @@ def signal_rate_rows(
     """Signals/s accepted (202) by `POST /api/instances/<id>/signals/` on `servers` daphne
     processes started here (as production scales web nodes), from `clients` keep-alive
     HTTP connections spread over them, while `background` 5-task workflows run on the
-    worker. Each instance waits for one signal, which completes it."""
+    worker. Each instance waits for one signal, which completes it. Daphne serves
+    `config.asgi:application`, or the ASGI app named by FLOWDESK_BENCH_SIGNALS_ASGI (e.g.
+    `workflows.api.signal_asgi:application`, the signal fast path in front of it)."""
     from rest_framework.authtoken.models import Token
 
     from workflows.bench.engine import BENCH_KEY, ensure_bench_definition
@@ -50,6 +52,7 @@ def signal_rate_rows(
     # a per-process psycopg pool of 8 connections.
     env = {**os.environ, "LOG_LEVEL": "WARNING", "SECURE_SSL_REDIRECT": "false", "DB_POOL_MAX_SIZE": "8"}
     ports = [free_port() for _ in range(servers)]
+    app = os.environ.get("FLOWDESK_BENCH_SIGNALS_ASGI", "config.asgi:application")
     with ExitStack() as stack:
         for port in ports:
             args = [
@@ -60,7 +63,7 @@ def signal_rate_rows(
                 "127.0.0.1",
                 "-p",
                 str(port),
-                "config.asgi:application",
+                app,
             ]
             stack.enter_context(process(args, tmp / f"daphne-{port}.log", env=env))
         for port in ports:
@@ -73,7 +76,8 @@ def signal_rate_rows(
         applied_in = time.perf_counter() - started
         load.join(timeout=120)
     rate = round(accepted / elapsed, 1)
-    label = f"signals: accepted per second ({servers} daphne, {clients} clients, workflows running)"
+    served = "" if app == "config.asgi:application" else f", {app}"
+    label = f"signals: accepted per second ({servers} daphne{served}, {clients} clients, workflows running)"
     return [
         Row(label, rate, "/s", ">= 1000/s", rate >= 1000),
         Row("signals: refused or failed requests", refused, "", "0", refused == 0 and completed == instances),

@@ -116,3 +116,61 @@ def test_signals_accepted_while_the_worker_is_killed_are_all_applied_by_its_succ
         assert wait_finished(instance.pk).status == "completed"
     assert ReceivedSignal.objects.filter(instance__in=instances, status="delivered").count() == 20
     assert WorkflowInstance.objects.filter(pk__in=[i.pk for i in instances], status="completed").count() == 20
+
+
+def _request(port: int, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("POST", path, body=body, headers=headers)
+    response = conn.getresponse()
+    return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+
+
+def test_the_fast_path_accepts_like_the_view_and_leaves_every_refusal_to_django(
+    cluster, staff, tmp_path
+) -> None:
+    # given: the same instances behind config.asgi and behind the fast path
+    cluster.worker()
+    publish(_graph(), owner=staff, key="inbox-fast")
+    instances = [instance_start(definition_key="inbox-fast", input={}, started_by=staff) for _ in range(4)]
+    token = Token.objects.create(user=staff).key
+    env = {**cluster.env, "SECURE_SSL_REDIRECT": "false"}
+    plain, fast = free_port(), free_port()
+    fast_args = [*daphne_args(fast)[:-1], "workflows.api.signal_asgi:application"]
+    auth = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    with (
+        running(daphne_args(plain), env, log=tmp_path / "plain.log") as a,
+        running(fast_args, env, log=tmp_path / "fast.log") as b,
+    ):
+        for port, process in ((plain, a), (fast, b)):
+            wait_for_http(f"http://127.0.0.1:{port}/accounts/login/", timeout=60, process=process)
+
+        def both(
+            n: int, body: Any, headers: dict[str, str] = auth
+        ) -> list[tuple[int, dict[str, str], bytes]]:
+            raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+            path = f"/api/instances/{instances[n].pk}/signals/"
+            return [_request(port, path, raw, headers) for port in (plain, fast)]
+
+        # when / then: a new signal is accepted by both, with the same headers and body shape
+        django_answer, fast_answer = (
+            both(0, {"name": "go", "id": "x"})[0],
+            _request(fast, f"/api/instances/{instances[1].pk}/signals/", b'{"name": "go", "id": "x"}', auth),
+        )
+        assert (django_answer[0], fast_answer[0]) == (202, 202)
+        ignored = {"date", "server", "x-correlation-id", "content-length"}
+        assert set(fast_answer[1]) - ignored == set(django_answer[1]) - ignored
+        assert set(json.loads(fast_answer[2])["signal"]) == set(json.loads(django_answer[2])["signal"])
+        # refusals are Django's own answers, byte for byte
+        for body in ({"name": "other"}, {"name": 5}, {"nope": 1}, b"{bad json"):
+            refused = both(2, body)
+            assert refused[0][0] == refused[1][0] and refused[0][2] == refused[1][2], body
+        repeated = both(0, {"name": "go", "id": "x"})  # the worker may apply it in between
+        assert [(status, json.loads(body)["duplicate"]) for status, _, body in repeated] == [(200, True)] * 2
+        bad_token = both(3, {"name": "go"}, {**auth, "Authorization": "Token nope"})
+        assert bad_token[0][0] == bad_token[1][0] == 401 and bad_token[0][2] == bad_token[1][2]
+        session = both(3, {"name": "go"}, {"Content-Type": "application/json", "Cookie": "sessionid=abc"})
+        assert session[0][0] == session[1][0] and session[0][2] == session[1][2]
+        # and what was accepted is applied by the worker
+        for instance in instances[:2]:
+            assert wait_finished(instance.pk).status == "completed"
+    assert ReceivedSignal.objects.filter(instance__in=instances[2:]).count() == 0
