@@ -12,6 +12,10 @@ class ApprovalsConfig(AppConfig):
 
         register_engine_effects()
 
+        from approvals.services.candidates import connect_live_candidates
+
+        connect_live_candidates()  # the inbox's index of live tasks' candidates
+
         from django.db.models.signals import post_delete, post_save
 
         from approvals.models import SlaPolicy

@@ -18,7 +18,7 @@ from approvals.api.serializers import (
     EventOutputSerializer,
     TaskOutputSerializer,
 )
-from approvals.selectors.inbox import InboxFilters, inbox_for_user
+from approvals.selectors.inbox import InboxFilters, InboxPaginator, inbox_for_user
 from approvals.selectors.tasks import task_get_for_user, task_view
 from approvals.services.assignment import task_claim, task_delegate, task_unclaim
 from approvals.services.comments import comment_add
@@ -26,9 +26,18 @@ from approvals.services.deciding import task_decide, tasks_decide_bulk
 
 
 class InboxPagination(PageNumberPagination):
+    """Page numbers over `InboxPaginator`: `count` is exact up to COUNT_CAP tasks, and
+    `count_capped` says when there are more than that."""
+
+    django_paginator_class = InboxPaginator
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_paginated_response(self, data: Any) -> Response:
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.page.paginator.capped
+        return response
 
 
 def _detail(task_id: Any, user: Any) -> dict[str, Any]:
@@ -111,8 +120,7 @@ class TaskDecideApi(APIView):
     def post(self, request: Request, task_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        task_get_for_user(task_id, request.user)  # 404 before any lock for a task the user cannot see
-        task_decide(task_id=int(task_id), actor=request.user, **data.validated_data)
+        task_decide(task_id=int(task_id), actor=request.user, **data.validated_data)  # 404 before any lock
         return Response(_detail(task_id, request.user))
 
 

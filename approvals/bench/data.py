@@ -5,7 +5,7 @@ exists is counted (tasks of the `bench-appr-*` workflows) and only the differenc
 added. Each approval request has its own instance (running while the request is open,
 else completed or cancelled, `last_seq` 0 and no events, so verify_audit stays clean),
 its approval step (waiting, succeeded or cancelled), its tasks, candidate rows, SLA
-records and decisions, all valid per the models so the pages render them.
+records, decisions and live-candidate rows, all valid per the models so the pages render them.
 
 The spread: 80% of requests `any` (70% of those offered to one or two groups, the rest
 held by one person), 20% `all` with three people; about 3% of tasks live (open,
@@ -204,6 +204,7 @@ def generate_tasks(
             "approvals_decision",
             "approvals_approvaltask_candidate_groups",
             "approvals_approvaltask_candidate_users",
+            "approvals_livecandidate",
             "workflows_workflowinstance",
             "workflows_stepexecution",
         ):
@@ -213,7 +214,7 @@ def generate_tasks(
 
 class _Generator:
     def __init__(self, directory: Directory, workflows: list[tuple[int, int, str]], *, seed: int) -> None:
-        from approvals.models import ApprovalRequest, ApprovalTask, Decision, SlaRecord
+        from approvals.models import ApprovalRequest, ApprovalTask, Decision, LiveCandidate, SlaRecord
 
         self.d = directory
         self.workflows = workflows
@@ -226,6 +227,7 @@ class _Generator:
                 ApprovalTask,
                 Decision,
                 SlaRecord,
+                LiveCandidate,
                 ApprovalTask.candidate_groups.through,
                 ApprovalTask.candidate_users.through,
             )
@@ -358,7 +360,7 @@ class _Generator:
     def _task(
         self, base: dict[str, Any], *, position: int, holder: int | None, users: list[int], groups: list[int]
     ) -> None:
-        from approvals.models import ApprovalTask, Decision, SlaRecord
+        from approvals.models import ApprovalTask, Decision, LiveCandidate, SlaRecord
 
         rng = self.rng
         task_id = self.ids[ApprovalTask].next()
@@ -417,6 +419,15 @@ class _Generator:
             self.out.add(
                 through_groups, id=self.ids[through_groups].next(), approvaltask_id=task_id, group_id=group
             )
+        if state in ("open", "claimed", "escalated"):  # the inbox's live slice
+            for person in users:
+                self.out.add(
+                    LiveCandidate, id=self.ids[LiveCandidate].next(), task_id=task_id, user_id=person
+                )
+            for group in groups:
+                self.out.add(
+                    LiveCandidate, id=self.ids[LiveCandidate].next(), task_id=task_id, group_id=group
+                )
         if decided_by is not None:
             self.out.add(
                 Decision,

@@ -11,7 +11,7 @@ from approvals.models.sla import (
     SlaRecord,
     SlaState,
 )
-from approvals.models.tasks import LIVE_STATES, ApprovalTask, Priority, TaskState
+from approvals.models.tasks import LIVE_STATES, ApprovalTask, LiveCandidate, Priority, TaskState
 
 __all__ = [
     "LIVE_STATES",
@@ -23,6 +23,7 @@ __all__ = [
     "Decision",
     "DecisionKind",
     "Holiday",
+    "LiveCandidate",
     "Notification",
     "NotificationKind",
     "Priority",

@@ -133,3 +133,49 @@ class ApprovalTask(ConcurrentTransitionMixin, models.Model):
     def cancel(self, *, at: datetime) -> None:
         """The step was cancelled."""
         self.closed_at = at
+
+
+class LiveCandidate(models.Model):
+    """Who a live task is offered to: one row per candidate user or group of a task that is
+    open, claimed or escalated. The inbox's way in at scale: the candidate tables keep every
+    task ever offered, these rows only the live ones (a few percent), so a user's actionable
+    tasks are found from their groups without reading the history.
+
+    Kept in step by `services.candidates` (signal receivers on the candidate relations and
+    on task saves). A row left for a task that has closed meanwhile is harmless (the inbox
+    also requires a live state); a missing row would hide a task, so every change of the
+    candidates of a live task goes through the receivers.
+    """
+
+    task = models.ForeignKey(ApprovalTask, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+
+    class Meta:
+        verbose_name = "live candidate"
+        indexes = [
+            models.Index(
+                fields=["user", "task"], condition=models.Q(user__isnull=False), name="live_candidate_user"
+            ),
+            models.Index(
+                fields=["group", "task"], condition=models.Q(group__isnull=False), name="live_candidate_group"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=True) ^ models.Q(group__isnull=True),
+                name="live_candidate_user_xor_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Task {self.task_id} offered to {'user ' + str(self.user_id) if self.user_id else 'group ' + str(self.group_id)}"

@@ -1,21 +1,27 @@
 """The inbox: the tasks a user can act on (or has acted on), filtered, searched and sorted.
 
-One query for the page plus one for the candidate groups, whatever the page size
-(asserted in tests/integration/approvals/test_api_tasks.py).
+Paged by `InboxPaginator`: a capped count, the page's ids, its rows joined and the
+candidate groups, whatever the page size (asserted in tests/integration/approvals/
+test_api_tasks.py). The live scopes (actionable, mine, group) read the live slice
+(`LiveCandidate`, `access.live_task_ids`), so their cost follows the user's live tasks,
+not the millions of decided ones.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from approvals.models import ApprovalTask, SlaState, TaskState
-from approvals.selectors.access import actionable_q, visible_q
+from approvals.models import LIVE_STATES, ApprovalTask, SlaState, TaskState
+from approvals.selectors.access import actionable_q, live_task_ids, visible_q
+from workflows.models import WorkflowDefinition
 from workflows.services.errors import invalid
 
 SCOPES = ("actionable", "mine", "group", "done", "all")
@@ -106,7 +112,7 @@ def inbox_for_user(user: AbstractBaseUser, filters: InboxFilters | None = None) 
         )
     elif filters.scope == "group":
         tasks = tasks.filter(
-            visible_q(user), assignee__isnull=True, state__in=[TaskState.OPEN, TaskState.ESCALATED]
+            pk__in=live_task_ids(user), assignee__isnull=True, state__in=[TaskState.OPEN, TaskState.ESCALATED]
         )
     elif filters.scope == "done":
         tasks = tasks.filter(decision__user_id=user.pk)
@@ -131,20 +137,65 @@ def inbox_for_user(user: AbstractBaseUser, filters: InboxFilters | None = None) 
             | Q(request__instance__input__title__icontains=filters.q)
         )
     return (
-        tasks.select_related(
-            "request__definition", "request__instance", "request__started_by", "assignee", "sla"
-        )
+        tasks.select_related(*ROW_RELATIONS)
+        .defer(*ROW_DEFERRED)
         .prefetch_related("candidate_groups")
         .order_by(*ORDERINGS[filters.ordering])
     )
 
 
-def inbox_workflows(user: AbstractBaseUser) -> list[tuple[str, str]]:
-    """(key, name) of the workflows among the user's visible tasks, for the filter menu."""
-    rows = (
-        ApprovalTask.objects.filter(visible_q(user))
-        .values_list("request__definition__key", "request__definition__name")
-        .distinct()
-        .order_by("request__definition__name")
+ROW_RELATIONS = ("request__definition", "request__instance", "request__started_by", "assignee", "sla")
+ROW_DEFERRED = (  # large columns an inbox row never shows
+    "request__definition__graph",
+    "request__instance__vars",
+    "request__instance__results",
+    "request__instance__visits",
+    "request__instance__compensable",
+    "request__instance__compensation",
+)
+
+
+def inbox_workflows(user: AbstractBaseUser, selected: str = "") -> list[tuple[str, str]]:
+    """(key, name) of the workflows among the user's live tasks (and `selected`), for the
+    filter menu. Only the live slice is read (`live_task_ids`), not the user's history."""
+    live = ApprovalTask.objects.filter(pk__in=live_task_ids(user), state__in=LIVE_STATES)
+    definitions = WorkflowDefinition.objects.filter(
+        Q(pk__in=live.order_by().values("request__definition_id")) | Q(key=selected or None)
     )
-    return list(rows)
+    return list(definitions.values_list("key", "name").order_by("name"))
+
+
+COUNT_CAP = 10_000
+"""The inbox counts at most this many tasks (a long history is not counted row by row)."""
+
+
+class InboxPaginator(Paginator):
+    """Pages of `inbox_for_user`: the count stops at COUNT_CAP, and a page reads its ids
+    first (filters, order, LIMIT/OFFSET over the task, its request and SLA) and joins the
+    rest (instance, workflow, people) for those ids only. Two statements, one of them the
+    count; three with the candidate groups."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+    def page(self, number: Any) -> Any:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(page_rows(self.object_list, bottom, top), number, self)
+
+
+def page_rows(tasks: QuerySet[ApprovalTask], bottom: int, top: int) -> list[ApprovalTask]:
+    """Rows `bottom:top` of `tasks` (an `inbox_for_user` queryset) in its order."""
+    if top <= bottom:
+        return []
+    ids = tasks.values("pk")[bottom:top]  # keeps the filters and the order, not the joins
+    rows = ApprovalTask.objects.filter(pk__in=ids).select_related(*ROW_RELATIONS).defer(*ROW_DEFERRED)
+    return list(rows.prefetch_related(*tasks._prefetch_related_lookups).order_by(*tasks.query.order_by))

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from approvals import clock
 from approvals.domain.forms import FormInvalid, validate_form
-from approvals.models import ApprovalTask, DecisionKind, TaskEventKind
+from approvals.models import ApprovalTask, DecisionKind, TaskEvent, TaskEventKind
 from approvals.selectors.access import can_see, decide_refusal
 from approvals.services.errors import (
     FormRejected,
@@ -64,10 +64,10 @@ def task_decide(
     is written unless every check passes; the engine's next steps commit with the decision.
     """
     now = now or clock.now()
-    locked = lock_task(task_id)
+    locked = lock_task(task_id, viewer=actor)  # TaskNotFound before any lock when not visible
     assert locked is not None
     task = locked.task
-    if not can_see(task, actor):
+    if not can_see(task, actor):  # the locked row says, without a query (a delegation may have raced)
         raise TaskNotFound()
     if not task.is_live:
         raise TaskAlreadyDecided(task.pk, task.state)
@@ -78,10 +78,24 @@ def task_decide(
         raise TaskForbidden(_REFUSALS[refusal], code=refusal)
     chosen = _check_outcome(task, outcome)
     values = _check_form(task, form)
+    events: list[TaskEvent] = []  # history lines, written in one statement by request_advance
     decision = decision_record(
-        task=task, user=actor, outcome=chosen, form=values, comment=str(comment or "")[:MAX_COMMENT], now=now
+        task=task,
+        user=actor,
+        outcome=chosen,
+        form=values,
+        comment=str(comment or "")[:MAX_COMMENT],
+        now=now,
+        events=events,
     )
-    request_advance(request=locked.request, decision=decision, actor=actor, now=now)
+    request_advance(
+        request=locked.request,
+        decision=decision,
+        actor=actor,
+        now=now,
+        events=events,
+        instance=locked.instance,
+    )
     announce([task.pk], TaskEventKind.DECIDED, [actor.pk])
     return task
 

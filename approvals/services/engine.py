@@ -7,20 +7,41 @@ commit together, or not at all.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
 from workflows.engine.events import ApprovalDecided
 
+_settled_here: ContextVar[frozenset[str]] = ContextVar("approvals_settled_here", default=frozenset())
+"""Approval steps whose request this code settled and is handing to the engine right now."""
+
 
 def engine_approval_decided(
-    *, instance_id: Any, step_id: Any, outcome: str, output: dict[str, Any], actor: AbstractBaseUser | None
+    *,
+    instance_id: Any,
+    step_id: Any,
+    outcome: str,
+    output: dict[str, Any],
+    actor: AbstractBaseUser | None,
+    instance: Any = None,
 ) -> None:
-    """Apply `ApprovalDecided(step_id, outcome, output)` to the instance, in this transaction."""
-    from workflows.services.instances import instance_apply  # the adapter; imported late (app loading)
+    """Apply `ApprovalDecided(step_id, outcome, output)` to the instance, in this transaction.
 
-    instance_apply(instance_id, ApprovalDecided(str(step_id), outcome, output), actor=actor)
+    `instance`: the row as the caller locked it with the engine's `lock_instance` (lock
+    order step 1), applied to without reading it again; else the adapter locks it."""
+    from workflows.services.instances import apply_locked, instance_apply  # imported late (app loading)
+
+    event = ApprovalDecided(str(step_id), outcome, output)
+    token = _settled_here.set(_settled_here.get() | {str(step_id)})
+    try:
+        if instance is not None:
+            apply_locked(instance, event, actor=actor)
+        else:
+            instance_apply(instance_id, event, actor=actor)
+    finally:
+        _settled_here.reset(token)
 
 
 def engine_approval_timed_out(*, instance_id: Any, step_id: Any) -> None:
@@ -56,8 +77,8 @@ def _on_step_finished(context: Any, command: Any) -> None:
     """An approval step completed or failed without our decision (skipped by an operator,
     timed out by the engine): close its open request. Our own decisions settle the request
     before the engine completes the step, so they find nothing open here."""
-    if not _is_approval_step(context, command.step_id):
-        return
+    if command.step_id in _settled_here.get() or not _is_approval_step(context, command.step_id):
+        return  # settled here (nothing open to close), or not an approval
     from approvals.services.opening import approvals_expire
 
     output = getattr(command, "output", None)

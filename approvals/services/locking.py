@@ -17,10 +17,15 @@ rows in the same order with SKIP LOCKED, skipping whatever a decision holds.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
 
 from approvals.models import ApprovalRequest, ApprovalTask
+from approvals.selectors.access import visible_q, with_viewer
 from approvals.services.errors import TaskNotFound
 from workflows.models import WorkflowInstance
+from workflows.runtime.repository import lock_instance
 
 
 @dataclass
@@ -30,21 +35,24 @@ class LockedTask:
     task: ApprovalTask
 
 
-def lock_task(task_id: int, *, skip_locked: bool = False) -> LockedTask | None:
+def lock_task(
+    task_id: int, *, skip_locked: bool = False, viewer: AbstractBaseUser | None = None
+) -> LockedTask | None:
     """Lock instance, request and task (in that order) and return them fresh.
 
     Raises TaskNotFound for an unknown id. With `skip_locked`, returns None when any of
     the rows is held by another transaction (the SLA checker's way of claiming).
-    Must run inside a transaction.
+    With `viewer`, a task the viewer cannot see is TaskNotFound before any lock is taken,
+    and the locked task carries the viewer's candidacy and votes (`access.with_viewer`),
+    so the access checks that follow read no more rows. Must run inside a transaction.
     """
-    ref = ApprovalTask.objects.filter(pk=task_id).values("instance_id", "request_id").first()
+    refs = ApprovalTask.objects.filter(pk=task_id)
+    if viewer is not None:
+        refs = refs.filter(visible_q(viewer))
+    ref = refs.values("instance_id", "request_id").first()
     if ref is None:
         raise TaskNotFound()
-    instance = (
-        WorkflowInstance.objects.select_for_update(skip_locked=skip_locked)
-        .filter(pk=ref["instance_id"])
-        .first()
-    )
+    instance = _lock_instance(ref["instance_id"], skip_locked=skip_locked)
     if instance is None:  # held by someone else (skip_locked), or gone: take nothing further
         return _missing(skip_locked)
     request = (
@@ -54,16 +62,26 @@ def lock_task(task_id: int, *, skip_locked: bool = False) -> LockedTask | None:
     )
     if request is None:
         return _missing(skip_locked)
-    task = (
-        ApprovalTask.objects.select_for_update(skip_locked=skip_locked, of=("self",))
-        .select_related("request", "assignee")
-        .filter(pk=task_id)
-        .first()
+    tasks = ApprovalTask.objects.select_for_update(skip_locked=skip_locked, of=("self",)).select_related(
+        "assignee"
     )
+    if viewer is not None:
+        tasks = with_viewer(tasks, viewer)
+    task = tasks.filter(pk=task_id).first()
     if task is None:
         return _missing(skip_locked)
     task.request = request
+    request.instance = instance
     return LockedTask(instance, request, task)
+
+
+def _lock_instance(instance_id: Any, *, skip_locked: bool) -> WorkflowInstance | None:
+    if skip_locked:
+        return WorkflowInstance.objects.select_for_update(skip_locked=True).filter(pk=instance_id).first()
+    try:  # the engine's own locking read, so `engine_approval_decided` can apply to this row
+        return lock_instance(instance_id)
+    except WorkflowInstance.DoesNotExist:
+        return None
 
 
 def _missing(skip_locked: bool) -> None:

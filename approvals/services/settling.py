@@ -19,12 +19,14 @@ from approvals.models import (
     Decision,
     DecisionKind,
     RequestState,
+    TaskEvent,
     TaskEventKind,
 )
 from approvals.services.engine import engine_approval_decided
 from approvals.services.history import announce, event_append
 from approvals.services.locking import lock_live_tasks
 from approvals.services.sla import sla_close, sla_plan
+from workflows.models import WorkflowInstance
 
 
 def decision_record(
@@ -37,8 +39,12 @@ def decision_record(
     now: datetime,
     kind: DecisionKind = DecisionKind.USER,
     reason: str = "",
+    events: list[TaskEvent] | None = None,
 ) -> Decision:
-    """Decide the task (transition), write its immutable decision row and close its SLA."""
+    """Decide the task (transition), write its immutable decision row and close its SLA.
+
+    The history lines (decided, SLA met or missed) go to `events` when given (the caller
+    writes them with its own, in one statement), else they are written here."""
     task.decide(outcome=outcome, by=user, at=now)
     task.save()
     decision = Decision.objects.create(
@@ -52,15 +58,20 @@ def decision_record(
         reason=reason,
         decided_at=now,
     )
-    event_append(
-        request=task.request,
-        task=task,
-        kind=TaskEventKind.DECIDED,
-        actor=user,
-        at=now,
-        data={"outcome": outcome, "kind": kind, **({"reason": reason} if reason else {})},
+    lines = [] if events is None else events
+    lines.append(
+        TaskEvent(
+            request=task.request,
+            task=task,
+            kind=TaskEventKind.DECIDED,
+            actor=user,
+            at=now,
+            data={"outcome": outcome, "kind": kind, **({"reason": reason} if reason else {})},
+        )
     )
-    sla_close(task=task, now=now)
+    sla_close(task=task, now=now, events=lines)
+    if events is None:
+        TaskEvent.objects.bulk_create(lines)
     return decision
 
 
@@ -71,36 +82,59 @@ def request_advance(
     actor: AbstractBaseUser | None,
     now: datetime,
     force_outcome: str | None = None,
+    events: list[TaskEvent] | None = None,
+    instance: WorkflowInstance | None = None,
 ) -> str | None:
     """After a decision: settle the step if the policy (or `force_outcome`) says so, else open
-    the next sequential task. Returns the step's outcome, or None while it stays open."""
+    the next sequential task. Returns the step's outcome, or None while it stays open.
+
+    `events`: history lines not yet written (decision_record's), written here with the
+    step's own before the engine runs. `instance`: the row the caller locked with the
+    engine's `lock_instance`, handed to the engine so it is not read again.
+
+    An `any` step has exactly one task (services.opening), the one just decided: its
+    votes, its other live tasks and its task ids are known without reading them."""
+    lines = [] if events is None else events
     if request.state != RequestState.OPEN:
+        TaskEvent.objects.bulk_create(lines)
         return None
-    votes = list(request.decisions.order_by("decided_at", "pk").values_list("outcome", flat=True))
+    single = request.policy == Policy.ANY
+    if single:
+        votes = [decision.outcome]
+    else:
+        votes = list(request.decisions.order_by("decided_at", "pk").values_list("outcome", flat=True))
     outcome = force_outcome or settle(request.policy_spec, votes)
     if outcome is None:
+        TaskEvent.objects.bulk_create(lines)
         index = next_sequential_index(request.policy_spec, votes)
         if index is not None and index < len(request.sequence):
             _open_next_in_sequence(request, index, now)
         return None
     request.settle(outcome=outcome, at=now)
     request.save()
-    for task in lock_live_tasks(request):
+    for task in [] if single else lock_live_tasks(request):
         task.expire(at=now)
         task.save()
-        sla_close(task=task, now=now)
-        event_append(
-            request=request, task=task, kind=TaskEventKind.EXPIRED, at=now, data={"outcome": outcome}
+        sla_close(task=task, now=now, events=lines)
+        lines.append(
+            TaskEvent(
+                request=request, task=task, kind=TaskEventKind.EXPIRED, at=now, data={"outcome": outcome}
+            )
         )
-    event_append(request=request, kind=TaskEventKind.SETTLED, actor=actor, at=now, data={"outcome": outcome})
+    lines.append(
+        TaskEvent(request=request, kind=TaskEventKind.SETTLED, actor=actor, at=now, data={"outcome": outcome})
+    )
+    TaskEvent.objects.bulk_create(lines)
     engine_approval_decided(
         instance_id=request.instance_id,
         step_id=request.step_id,
         outcome=outcome,
         output=_output(request, decision),
         actor=actor,
+        instance=instance,
     )
-    announce(request.tasks.values_list("pk", flat=True), TaskEventKind.SETTLED)
+    task_ids = [decision.task_id] if single else request.tasks.values_list("pk", flat=True)
+    announce(task_ids, TaskEventKind.SETTLED)
     return outcome
 
 

@@ -20,9 +20,9 @@ from approvals.models import (
     SlaPolicy,
     SlaRecord,
     SlaState,
+    TaskEvent,
     TaskEventKind,
 )
-from approvals.services.history import event_append
 
 
 @dataclass(frozen=True)
@@ -78,9 +78,12 @@ def sla_open(*, task: ApprovalTask, plan: SlaPlan, now: datetime) -> SlaRecord:
     )
 
 
-def sla_close(*, task: ApprovalTask, now: datetime, withdrawn: bool = False) -> SlaRecord | None:
+def sla_close(
+    *, task: ApprovalTask, now: datetime, withdrawn: bool = False, events: list[TaskEvent] | None = None
+) -> SlaRecord | None:
     """End the task's SLA: met (decided in time), missed (after a breach) or, for a cancelled
-    task, withdrawn. Locks the record (after the task, per the lock order). Idempotent."""
+    task, withdrawn. Locks the record (after the task, per the lock order). Idempotent.
+    The history line is appended to `events` (for the caller to write) when given."""
     record = SlaRecord.objects.select_for_update().filter(task=task, state__in=OPEN_SLA_STATES).first()
     if record is None:
         return None
@@ -100,7 +103,11 @@ def sla_close(*, task: ApprovalTask, now: datetime, withdrawn: bool = False) -> 
         kind = TaskEventKind.SLA_MET
     record.save()
     if kind is not None:
-        event_append(
+        line = TaskEvent(
             request=task.request, task=task, kind=kind, at=now, data={"due_at": record.due_at.isoformat()}
         )
+        if events is not None:
+            events.append(line)
+        else:
+            line.save()
     return record

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,7 +13,14 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from approvals.models.sla import SlaState
-from approvals.selectors.inbox import ORDERINGS, SLA_FILTERS, InboxFilters, inbox_for_user, inbox_workflows
+from approvals.selectors.inbox import (
+    ORDERINGS,
+    SLA_FILTERS,
+    InboxFilters,
+    InboxPaginator,
+    inbox_for_user,
+    inbox_workflows,
+)
 from approvals.selectors.tasks import task_get_for_user, task_view
 from approvals.services.assignment import task_claim, task_delegate, task_unclaim
 from approvals.services.comments import comment_add
@@ -42,7 +48,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     except ApiError as exc:
         messages.error(request, str(exc.detail))
         filters = InboxFilters()
-    page = Paginator(inbox_for_user(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = InboxPaginator(inbox_for_user(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     tasks = list(page.object_list)
     bulk_outcomes = sorted({o for t in tasks if not t.request.needs_input for o in t.request.outcomes})
     context: dict[str, Any] = {
@@ -51,7 +57,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "query": urlencode(filters.as_query()),
         "scopes": SCOPE_LABELS,
-        "workflows": inbox_workflows(request.user),
+        "workflows": inbox_workflows(request.user, filters.workflow),
         "sla_choices": [(value, SLA_LABELS.get(value, value)) for value in SLA_FILTERS],
         "orderings": list(ORDERINGS),
         "bulk_outcomes": bulk_outcomes,
