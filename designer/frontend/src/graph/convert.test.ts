@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { GraphDoc } from "../types";
 import expense from "./fixtures/expense-approval.json";
 import incident from "./fixtures/incident-response.json";
-import { flowToGraph, flowTypeFor, graphText, graphToFlow } from "./convert";
+import { flowToGraph, flowToGraphSince, flowTypeFor, graphText, graphToFlow } from "./convert";
 
 const roundTrip = (g: GraphDoc) => {
   const { meta, nodes, edges } = graphToFlow(g);
@@ -52,5 +52,31 @@ describe("graph <-> React Flow conversion", () => {
   it("renders unknown node types with the generic component", () => {
     expect(flowTypeFor("task")).toBe("task");
     expect(flowTypeFor("webhook")).toBe("generic");
+  });
+
+  it("keeps the same document when a change writes nothing new (selection, measured size)", () => {
+    const { meta, nodes, edges } = graphToFlow(expense as unknown as GraphDoc);
+    const first = flowToGraphSince(null, meta, nodes, edges);
+    const selected = nodes.map((n, i) => (i === 1 ? { ...n, selected: true, measured: { width: 180, height: 64 } } : n));
+    const picked = edges.map((e, i) => (i === 0 ? { ...e, selected: true } : e));
+
+    const again = flowToGraphSince(first, meta, selected, picked);
+
+    expect(again.graph).toBe(first.graph);
+  });
+
+  it("builds a new document when a node moves, is edited, added, or an edge changes", () => {
+    const { meta, nodes, edges } = graphToFlow(expense as unknown as GraphDoc);
+    const first = flowToGraphSince(null, meta, nodes, edges);
+    const moved = nodes.map((n, i) => (i === 1 ? { ...n, position: { x: n.position.x + 16, y: n.position.y } } : n));
+    const renamed = nodes.map((n, i) => (i === 1 ? { ...n, data: { raw: { ...n.data.raw, name: "Other" } } } : n));
+    const rewired = edges.map((e, i) => (i === 0 ? { ...e, target: nodes[2]!.id } : e));
+
+    for (const [ns, es] of [[moved, edges], [renamed, edges], [nodes.slice(1), edges], [nodes, rewired]] as const) {
+      const next = flowToGraphSince(first, meta, [...ns], [...es]);
+      expect(next.graph).not.toBe(first.graph);
+      expect(next.graph).toEqual(flowToGraph(meta, [...ns], [...es]));
+    }
+    expect(flowToGraphSince(first, { ...meta }, nodes, edges).graph).not.toBe(first.graph);
   });
 });

@@ -85,6 +85,36 @@ export function flowToGraph(meta: GraphMeta, nodes: FlowNode[], edges: FlowEdge[
   return { ...meta, nodes: nodes.map(fromFlowNode), edges: edges.map(fromFlowEdge) };
 }
 
+/** What `flowToGraph` was built from, kept to skip rebuilding it when nothing it writes changed. */
+export interface FlowSource {
+  meta: GraphMeta;
+  nodes: FlowNode[];
+  edges: FlowEdge[];
+  graph: GraphDoc;
+}
+
+const samePosition = (a: Position, b: Position) => a === b || (a.x === b.x && a.y === b.y);
+
+/** True when `flowToGraph` of both would write the same document (selection and measured sizes are not written). */
+export function writesSameGraph(a: Omit<FlowSource, "graph">, meta: GraphMeta, nodes: FlowNode[], edges: FlowEdge[]): boolean {
+  if (a.meta !== meta || a.nodes.length !== nodes.length || a.edges.length !== edges.length) return false;
+  for (let i = 0; i < nodes.length; i++) {
+    const [was, is] = [a.nodes[i]!, nodes[i]!];
+    if (was !== is && (was.id !== is.id || was.data.raw !== is.data.raw || !samePosition(was.position, is.position))) return false;
+  }
+  for (let i = 0; i < edges.length; i++) {
+    const [was, is] = [a.edges[i]!, edges[i]!];
+    if (was !== is && (was.id !== is.id || was.source !== is.source || was.target !== is.target || was.data?.raw !== is.data?.raw)) return false;
+  }
+  return true;
+}
+
+/** `flowToGraph`, returning the previous document itself when a change wrote nothing new (a click that selects). */
+export function flowToGraphSince(previous: FlowSource | null, meta: GraphMeta, nodes: FlowNode[], edges: FlowEdge[]): FlowSource {
+  if (previous && writesSameGraph(previous, meta, nodes, edges)) return { meta, nodes, edges, graph: previous.graph };
+  return { meta, nodes, edges, graph: flowToGraph(meta, nodes, edges) };
+}
+
 /** Canonical text of a graph: the designer's equality test, the saved payload and the export file. */
 export function graphText(graph: GraphDoc): string {
   return JSON.stringify(graph);

@@ -2,12 +2,13 @@
  * The draft graph being edited: React Flow nodes/edges plus the rest of the document, with an undo
  * stack of snapshots. Discrete edits (add, connect, delete, paste, import, layout) are recorded at
  * once, a drag at its stop, typing once it pauses; undo first records whatever is pending, so it
- * always steps back exactly one visible change.
+ * always steps back exactly one visible change. During a drag `graph` (and `graphJson`) keep the
+ * document as it was before it; the nodes React Flow draws move.
  */
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { GraphDoc, GraphEdge, GraphNode } from "../types";
-import { type FlowEdge, type FlowNode, type GraphMeta, flowToGraph, graphText, graphToFlow, toFlowEdge, toFlowNode } from "../graph/convert";
+import { type FlowEdge, type FlowNode, type FlowSource, type GraphMeta, flowToGraphSince, graphText, graphToFlow, toFlowEdge, toFlowNode } from "../graph/convert";
 import { canRedo, canUndo, historyRecord, historyRedo, historyStart, historyUndo, type HistoryState } from "../graph/history";
 
 const RECORD_DELAY_MS = 350;
@@ -40,7 +41,15 @@ export function useGraphEditor(initial: GraphDoc): GraphEditor {
   const [nodes, setNodes] = useState<FlowNode[]>(start.nodes);
   const [edges, setEdges] = useState<FlowEdge[]>(start.edges);
   const [meta, setMeta] = useState<GraphMeta>(start.meta);
-  const graph = useMemo(() => flowToGraph(meta, nodes, edges), [meta, nodes, edges]);
+  // The document is rebuilt (and its text with it) only when an edit wrote something: not for a
+  // selection or a measurement, and not on every mousemove of a drag (500 nodes to copy and
+  // serialise each time), which lands in `graph` at its stop, as one change.
+  const [dragActive, setDragActive] = useState(false);
+  const built = useRef<FlowSource | null>(null);
+  const graph = useMemo(() => {
+    if (!(dragActive && built.current)) built.current = flowToGraphSince(built.current, meta, nodes, edges);
+    return built.current.graph;
+  }, [meta, nodes, edges, dragActive]);
   const graphJson = useMemo(() => graphText(graph), [graph]);
   const [history, setHistory] = useState<HistoryState>(() => historyStart(graphText(initial)));
   const historyRef = useRef(history);
@@ -155,10 +164,12 @@ export function useGraphEditor(initial: GraphDoc): GraphEditor {
 
   const dragStarted = useCallback(() => {
     dragging.current = true;
+    setDragActive(true);
   }, []);
 
   const dragStopped = useCallback(() => {
     dragging.current = false;
+    setDragActive(false);
     window.setTimeout(() => commitHistory(historyRecord(historyRef.current, jsonRef.current)), 0);
   }, [commitHistory]);
 
