@@ -44,6 +44,14 @@ class _Statements:
         self.instance = Columns(WorkflowInstance, "i")
         self.definition = Columns(WorkflowDefinition, "d", defer=("graph",))
         self.user = Columns(user_model, "u")
+        self.definition_pk = self.instance.width + self.definition.attnames.index(
+            WorkflowDefinition._meta.pk.attname
+        )
+        self.user_pk = (
+            self.instance.width
+            + self.definition.width
+            + self.user.attnames.index(user_model._meta.pk.attname)
+        )
         instance_id = column(WorkflowInstance, "id")
         self.lock = (
             f"SELECT {self.instance.sql}, {self.definition.sql}, {self.user.sql} "
@@ -95,10 +103,19 @@ def lock_instances(instance_ids: Iterable[Any]) -> dict[Any, WorkflowInstance]:
     user_start = sql.instance.width + sql.definition.width
     definition_field = WorkflowInstance._meta.get_field("definition")
     user_field = WorkflowInstance._meta.get_field("started_by")
+    definitions: dict[Any, Model] = {}  # a storm is mostly one definition and a few starters:
+    users: dict[Any, Model] = {}  # each row of those is built once per batch, not per instance
     for row in rows:
         instance = sql.instance.build(row)
-        definition_field.set_cached_value(instance, sql.definition.build(row, sql.instance.width))
-        user = sql.user.build(row, user_start) if row[user_start] is not None else None
+        definition = definitions.get(row[sql.definition_pk])
+        if definition is None:
+            definition = definitions[row[sql.definition_pk]] = sql.definition.build(row, sql.instance.width)
+        definition_field.set_cached_value(instance, definition)
+        user = None
+        if row[sql.user_pk] is not None:
+            user = users.get(row[sql.user_pk])
+            if user is None:
+                user = users[row[sql.user_pk]] = sql.user.build(row, user_start)
         user_field.set_cached_value(instance, user)
         found[instance.pk] = instance  # type: ignore[assignment]
     return found
@@ -153,8 +170,9 @@ class ManyWriteBatch(WriteBatch):
             [f"%s::{tab.pk_field.cast_db_type(db)}"] + [f"%s::{field.cast_db_type(db)}" for field in fields]
         )
         params: list[Any] = []
-        for pk, values in rows:
-            params.append(tab.pk_field.get_db_prep_value(pk, connection=db))
+        keys = [tab.pk_field.get_db_prep_value(pk, connection=db) for pk, _ in rows]
+        for key, (pk, values) in zip(keys, rows, strict=True):
+            params.append(key)
             for (name, appends), field in zip(names.items(), fields, strict=True):
                 value = values.get(name, _KEEP)
                 if isinstance(value, JsonbAppend):
@@ -176,8 +194,11 @@ class ManyWriteBatch(WriteBatch):
         self._parts.append(
             (
                 f"UPDATE {tab.name} SET {sets} FROM (VALUES {values_sql}) AS v({', '.join(aliases)}) "
-                f"WHERE {tab.name}.{tab.pk_column} = v.k",
-                tuple(params),
+                # The key list again, as an index condition: a join with VALUES alone may be
+                # planned as a scan of the whole table when its statistics are stale.
+                f"WHERE {tab.name}.{tab.pk_column} = v.k AND {tab.name}.{tab.pk_column} "
+                f"IN ({', '.join(['%s'] * len(keys))})",
+                (*params, *keys),
             )
         )
 

@@ -24,6 +24,7 @@ an observer's failure is logged and ignored.
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import os
 import threading
@@ -56,6 +57,10 @@ class _Pump:
         self.pid = os.getpid()
         self.loop = asyncio.new_event_loop()
         self.queue: asyncio.Queue[tuple[str, dict[str, Any]]] | None = None
+        # Messages handed over from other threads; the loop is woken once per burst, not
+        # per message (each wake-up is a write to its self-pipe).
+        self.pending: collections.deque[tuple[str, dict[str, Any]]] = collections.deque()
+        self.woken = False
         self.ready = threading.Event()
         thread = threading.Thread(target=self._run, name="flowdesk-event-pump", daemon=True)
         thread.start()
@@ -80,8 +85,19 @@ class _Pump:
 
     def put(self, group: str, message: dict[str, Any]) -> None:
         """Queue `message` for `group`; it is sent naming its group (the consumers' hub needs it)."""
+        self.pending.append((group, {**message, "group": group}))
+        if not self.woken:
+            self.woken = True
+            self.loop.call_soon_threadsafe(self._take_pending)
+
+    def _take_pending(self) -> None:
+        """In the loop: move every handed-over message to the queue, in order. `woken` is
+        cleared before the deque is emptied, so a message appended after this call
+        started either is taken here or wakes the loop again."""
         assert self.queue is not None
-        self.loop.call_soon_threadsafe(self.queue.put_nowait, (group, {**message, "group": group}))
+        self.woken = False
+        while self.pending:
+            self.queue.put_nowait(self.pending.popleft())
 
 
 _pump: _Pump | None = None

@@ -47,7 +47,6 @@ from workflows.runtime.graphs import graph_for_version
 from workflows.runtime.repository import build_state
 
 logger = logging.getLogger(__name__)
-_rng = random.SystemRandom()
 
 EVENTS: dict[str, type[TimerFired] | type[StepTimedOut]] = {
     WaitKind.TIMER: TimerFired,
@@ -76,6 +75,9 @@ def waits_fire_batch(waits: Sequence[DueWait], *, now: datetime, held_kinds: Seq
     they fire on the first beat after resume. Raises on a database error (nothing of the
     batch is written then)."""
     result = BatchFired()
+    # New step ids come from the rng: one generator per batch, seeded from os.urandom now
+    # (never shared across a fork), instead of one urandom call per id.
+    rng = random.Random()  # noqa: S311 (ids must be unique, not secret)
     first: dict[Any, DueWait] = {}
     for wait in sorted(waits, key=lambda row: (row.due_at, row.pk)):
         if wait.instance_id in first:
@@ -101,9 +103,8 @@ def waits_fire_batch(waits: Sequence[DueWait], *, now: datetime, held_kinds: Seq
                 held.append(wait.pk)
                 continue
             try:
-                applier = _applied(
-                    instance, steps.get(instance.pk, {}), EVENTS[wait.kind](str(wait.step_id)), now
-                )
+                event = EVENTS[wait.kind](str(wait.step_id))
+                applier = _applied(instance, steps.get(instance.pk, {}), event, now, rng)
                 if applier is not None:
                     staged.append((applier, applier.stage()))
             except Exception:  # this event only; the rest of the batch goes on
@@ -122,13 +123,17 @@ def waits_fire_batch(waits: Sequence[DueWait], *, now: datetime, held_kinds: Seq
 
 
 def _applied(
-    instance: WorkflowInstance, steps: dict[str, StepExecution], event: Event, now: datetime
+    instance: WorkflowInstance,
+    steps: dict[str, StepExecution],
+    event: Event,
+    now: datetime,
+    rng: random.Random,
 ) -> Applier | None:
     """Decide `event` and apply it to the rows in memory (as `instances.apply_locked`);
     None when the core ignores it (the step moved on: nothing to write)."""
     applier = Applier(instance, steps, now=now, actor_id=None)
     graph = graph_for_version(instance.version_id)
-    decision = decide(graph, build_state(instance, applier.steps), event, now=now, rng=_rng)
+    decision = decide(graph, build_state(instance, applier.steps), event, now=now, rng=rng)
     if decision.ignored is not None:
         return None
     applier.apply(decision.commands, decision.state)

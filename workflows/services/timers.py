@@ -92,6 +92,9 @@ def _fire_claimed(claimed: list[DueWait], now: datetime) -> int:
 
 def _claim(now: datetime, size: int) -> list[DueWait]:
     with transaction.atomic():
+        if connection.vendor == "postgresql":  # a claim lost in a crash only frees its rows again
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
         rows = list(
             DueWait.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(fired_at__isnull=True, due_at__lte=now)

@@ -4,6 +4,7 @@ bad wait does not hold the others and is retried when its claim lapses."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import threading
 from collections import Counter
@@ -11,11 +12,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.db import connection, transaction
 from waits_support import chain, events, later, node, pending_waits, publish, step_of
 
 from workflows.engine import commands as c
 from workflows.models import DueWait, ExecutionEvent, StepExecution, WorkflowInstance
+from workflows.runtime import publisher
 from workflows.runtime.effects import register_effect, unregister_effect
 from workflows.runtime.repository import lock_instance
 from workflows.services import timers
@@ -57,6 +61,44 @@ def test_a_batch_fires_every_due_timer_in_one_transaction_with_its_events(staff)
         assert [row.seq for row in chain_rows] == list(range(1, len(chain_rows) + 1))
         assert all(row.prev_hash == before.hash for before, row in itertools.pairwise(chain_rows))
         assert WorkflowInstance.objects.get(pk=instance.pk).last_seq == chain_rows[-1].seq
+
+
+def test_a_batch_pushes_each_instances_events_to_its_group_after_commit(staff) -> None:
+    # given: three due timers, a channel listening to their instances' groups, an observer
+    started = _start_timers(staff, 3)
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    for instance in started:
+        async_to_sync(layer.group_add)(publisher.instance_group(instance.pk), channel)
+    observed: list[tuple[str, bool]] = []
+
+    def observer(instance_id: Any, definition_key: str, batch: Any) -> None:
+        observed.append((str(instance_id), connection.in_atomic_block))
+
+    publisher.observe(observer)
+    try:
+        # when
+        assert due_waits_fire(now=later(minutes=2)) == 3
+    finally:
+        publisher._observers.remove(observer)
+
+    # then: each instance's firing arrives once, after its commit, ending where its stream stands
+    # (frames of the starts may still be on their way: the pump sends asynchronously)
+    async def receive_completions() -> dict[str, list[dict[str, Any]]]:
+        found: dict[str, list[dict[str, Any]]] = {}
+        while sum(len(frames) for frames in found.values()) < len(started):
+            frame = await asyncio.wait_for(layer.receive(channel), timeout=10)
+            if any(e["type"] == "instance_completed" for e in frame["events"]):
+                found.setdefault(frame["instance"], []).append(frame)
+        return found
+
+    completions = async_to_sync(receive_completions)()
+    assert sorted(observed) == sorted((str(i.pk), False) for i in started)
+    for instance in started:
+        [frame] = completions[str(instance.pk)]
+        timer = step_of(instance.pk, "wait")
+        assert [e["type"] for e in frame["events"] if e["step_id"] == str(timer.id)] == ["step_succeeded"]
+        assert frame["seq"] == WorkflowInstance.objects.get(pk=instance.pk).last_seq
 
 
 def test_a_suspended_instance_in_a_batch_holds_only_its_own_timer(staff) -> None:
