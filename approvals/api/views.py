@@ -18,7 +18,7 @@ from approvals.api.serializers import (
     EventOutputSerializer,
     TaskOutputSerializer,
 )
-from approvals.selectors.inbox import InboxFilters, InboxPaginator, inbox_for_user
+from approvals.selectors.inbox import InboxFilters, InboxPaginator, InboxQuery
 from approvals.selectors.tasks import task_get_for_user, task_view
 from approvals.services.assignment import task_claim, task_delegate, task_unclaim
 from approvals.services.comments import comment_add
@@ -67,7 +67,7 @@ class TaskListApi(APIView):
     def get(self, request: Request) -> Response:
         filters = InboxFilters.parse(request.query_params)
         paginator = InboxPagination()
-        page = paginator.paginate_queryset(inbox_for_user(request.user, filters), request, view=self)
+        page = paginator.paginate_queryset(InboxQuery(request.user, filters), request, view=self)  # type: ignore[arg-type]
         return paginator.get_paginated_response([TaskOutputSerializer(task).data for task in page or []])
 
 

@@ -338,6 +338,8 @@ class _Generator:
             "ended": ended,
             "outcome": outcome,
             "closed": closed,
+            "definition_id": definition_id,
+            "starter": starter,
         }
         if everyone:
             for position, person in enumerate(people):
@@ -419,15 +421,22 @@ class _Generator:
             self.out.add(
                 through_groups, id=self.ids[through_groups].next(), approvaltask_id=task_id, group_id=group
             )
-        if state in ("open", "claimed", "escalated"):  # the inbox's live slice
-            for person in users:
-                self.out.add(
-                    LiveCandidate, id=self.ids[LiveCandidate].next(), task_id=task_id, user_id=person
-                )
-            for group in groups:
-                self.out.add(
-                    LiveCandidate, id=self.ids[LiveCandidate].next(), task_id=task_id, group_id=group
-                )
+        if state in ("open", "claimed", "escalated"):  # the inbox's live slice, as candidates.py builds it
+            keys = {
+                "task_id": task_id,
+                "state": state,
+                "assignee_id": assignee,
+                "priority": priority,
+                "created_at": opened,
+                "due_at": due,
+                "definition_id": base["definition_id"],
+                "four_eyes_user_id": base["starter"],
+            }
+            audience = [("user_id", p) for p in users] + [("group_id", g) for g in groups]
+            if assignee is not None:
+                audience.append(("user_id", assignee))
+            for column, member in audience:
+                self.out.add(LiveCandidate, id=self.ids[LiveCandidate].next(), **keys, **{column: member})
         if decided_by is not None:
             self.out.add(
                 Decision,

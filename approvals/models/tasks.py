@@ -136,8 +136,8 @@ class ApprovalTask(ConcurrentTransitionMixin, models.Model):
 
 
 class LiveCandidate(models.Model):
-    """Who a live task is offered to: one row per candidate user or group of a task that is
-    open, claimed or escalated. The inbox's way in at scale: the candidate tables keep every
+    """Who a live task is offered to: one row per candidate user or group (and one for its
+    holder) of a task that is open, claimed or escalated. The inbox's way in at scale: the candidate tables keep every
     task ever offered, these rows only the live ones (a few percent), so a user's actionable
     tasks are found from their groups without reading the history.
 
@@ -158,6 +158,17 @@ class LiveCandidate(models.Model):
     )
     group = models.ForeignKey(
         Group, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # What the inbox filters and sorts on, copied from the task, its request and SLA record
+    # (`services.candidates.live_candidates_sync`), so a page needs no join to find its rows.
+    state = models.CharField(max_length=16, default=TaskState.OPEN)
+    assignee_id = models.BigIntegerField(null=True, blank=True)
+    priority = models.SmallIntegerField(default=Priority.NORMAL)
+    created_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    definition_id = models.BigIntegerField(null=True, blank=True)
+    four_eyes_user_id = models.BigIntegerField(
+        null=True, blank=True, help_text="Who may not decide it: the starter, unless self approval is allowed"
     )
 
     class Meta:

@@ -40,13 +40,12 @@ def visible_tasks(user: AbstractBaseUser | AnonymousUser) -> QuerySet[ApprovalTa
 
 def live_task_ids(user: AbstractBaseUser) -> QuerySet[Any]:
     """Ids of the live tasks `user` holds or is a candidate of (directly or through a group),
-    from `LiveCandidate` and the held tasks: it reads the live slice only, never the history.
+    from `LiveCandidate`: it reads the live slice only, never the history.
     May include tasks that closed a moment ago (callers also require a live state)."""
     groups = get_user_model().groups.through.objects.filter(user_id=user.pk).values("group_id")
-    by_user = LiveCandidate.objects.filter(user_id=user.pk).values("task_id")
+    by_user = LiveCandidate.objects.filter(user_id=user.pk).values("task_id")  # candidate or holder
     by_group = LiveCandidate.objects.filter(group_id__in=groups).values("task_id")
-    held = ApprovalTask.objects.filter(assignee_id=user.pk, state__in=LIVE_STATES).order_by().values("id")
-    return by_user.union(by_group, held, all=True)
+    return by_user.union(by_group, all=True)
 
 
 def actionable_q(user: AbstractBaseUser) -> Q:
@@ -86,7 +85,7 @@ def _annotated(task: ApprovalTask, user: AbstractBaseUser, name: str) -> bool | 
     return bool(getattr(task, name))
 
 
-def _user_group_ids(user: AbstractBaseUser) -> set[int]:
+def user_group_ids(user: AbstractBaseUser) -> set[int]:
     cached = getattr(user, "_approvals_group_ids", None)
     if cached is None:
         cached = set(user.groups.values_list("id", flat=True))  # type: ignore[attr-defined]
@@ -100,7 +99,7 @@ def is_candidate(task: ApprovalTask, user: AbstractBaseUser) -> bool:
         return known
     if task.candidate_users.filter(pk=user.pk).exists():
         return True
-    groups = _user_group_ids(user)
+    groups = user_group_ids(user)
     return bool(groups) and task.candidate_groups.filter(pk__in=groups).exists()
 
 

@@ -19,7 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from approvals.models import LIVE_STATES, ApprovalTask, SlaState, TaskState
+from approvals.models import LIVE_STATES, ApprovalTask, LiveCandidate, SlaState, TaskState
 from approvals.selectors.access import actionable_q, live_task_ids, visible_q
 from workflows.models import WorkflowDefinition
 from workflows.services.errors import invalid
@@ -168,16 +168,83 @@ def inbox_workflows(user: AbstractBaseUser, selected: str = "") -> list[tuple[st
 COUNT_CAP = 10_000
 """The inbox counts at most this many tasks (a long history is not counted row by row)."""
 
+LIVE_SCOPES = ("actionable", "mine", "group")
+ENTRY_ORDERINGS = {  # ORDERINGS on the keys `LiveCandidate` copies (task_id for pk)
+    "due": (F("due_at").asc(nulls_last=True), "-priority", "task_id"),
+    "-due": (F("due_at").desc(nulls_last=True), "-priority", "task_id"),
+    "priority": ("-priority", F("due_at").asc(nulls_last=True), "task_id"),
+    "-priority": ("priority", F("due_at").asc(nulls_last=True), "task_id"),
+    "created": ("created_at", "task_id"),
+    "-created": ("-created_at", "-task_id"),
+}
+
+
+def live_entries(user: AbstractBaseUser, filters: InboxFilters) -> QuerySet[LiveCandidate] | None:
+    """The `LiveCandidate` rows answering a live scope (actionable, mine, group) with the
+    workflow, due-date and "no SLA" filters: what `inbox_for_user` lists, found without
+    reading tasks. None when the filters need more than the rows carry (an SLA state, a
+    search): then the tasks themselves are filtered (`inbox_for_user`)."""
+    if filters.scope not in LIVE_SCOPES or filters.q or filters.sla not in ("", "none"):
+        return None
+    groups = list(user.groups.values_list("id", flat=True))  # type: ignore[attr-defined]  # as listed: two index scans
+    rows = LiveCandidate.objects.filter(Q(user_id=user.pk) | Q(group_id__in=groups), state__in=LIVE_STATES)
+    if filters.scope == "actionable":  # a row not of the user's holding is a candidacy
+        rows = rows.filter(
+            Q(assignee_id=user.pk) | Q(assignee_id__isnull=True) | Q(state=TaskState.ESCALATED)
+        )
+        rows = rows.exclude(four_eyes_user_id=user.pk)
+    elif filters.scope == "mine":
+        rows = rows.filter(assignee_id=user.pk)
+    else:
+        rows = rows.filter(assignee_id__isnull=True, state__in=[TaskState.OPEN, TaskState.ESCALATED])
+    if filters.workflow:
+        rows = rows.filter(
+            definition_id__in=WorkflowDefinition.objects.filter(key=filters.workflow).values("pk")
+        )
+    if filters.sla == "none":
+        rows = rows.filter(due_at__isnull=True)
+    if filters.due_before:
+        rows = rows.filter(due_at__lt=filters.due_before)
+    if filters.due_after:
+        rows = rows.filter(due_at__gte=filters.due_after)
+    return rows
+
+
+@dataclass
+class InboxQuery:
+    """What `InboxPaginator` pages: a user's inbox under filters."""
+
+    user: AbstractBaseUser
+    filters: InboxFilters
+
+    @cached_property
+    def entries(self) -> QuerySet[LiveCandidate] | None:
+        return live_entries(self.user, self.filters)
+
+    @cached_property
+    def tasks(self) -> QuerySet[ApprovalTask]:
+        return inbox_for_user(self.user, self.filters)
+
 
 class InboxPaginator(Paginator):
-    """Pages of `inbox_for_user`: the count stops at COUNT_CAP, and a page reads its ids
-    first (filters, order, LIMIT/OFFSET over the task, its request and SLA) and joins the
-    rest (instance, workflow, people) for those ids only. Two statements, one of them the
-    count; three with the candidate groups."""
+    """Pages of an `InboxQuery` (or of an `inbox_for_user` queryset). The count stops at
+    COUNT_CAP; a page reads its ids first, then joins instance, workflow and people for
+    those ids only. Live scopes take both from `LiveCandidate` (its rows carry the sort
+    keys, so neither statement reads a task); the others from the tasks."""
+
+    def _query(self) -> InboxQuery | None:
+        return self.object_list if isinstance(self.object_list, InboxQuery) else None
+
+    def _tasks(self) -> QuerySet[ApprovalTask]:
+        query = self._query()
+        return query.tasks if query is not None else self.object_list
 
     @cached_property
     def count(self) -> int:
-        return self.object_list.order_by().values("pk")[: COUNT_CAP + 1].count()
+        query = self._query()
+        if query is not None and query.entries is not None:
+            return query.entries.values("task_id").distinct()[: COUNT_CAP + 1].count()
+        return self._tasks().order_by().values("pk")[: COUNT_CAP + 1].count()
 
     @property
     def capped(self) -> bool:
@@ -189,7 +256,27 @@ class InboxPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(page_rows(self.object_list, bottom, top), number, self)
+        query = self._query()
+        if query is not None and query.entries is not None:
+            rows = entry_rows(query.entries, query.filters.ordering, bottom, top)
+        else:
+            rows = page_rows(self._tasks(), bottom, top)
+        return self._get_page(rows, number, self)
+
+
+def entry_rows(entries: QuerySet[LiveCandidate], ordering: str, bottom: int, top: int) -> list[ApprovalTask]:
+    """Tasks `bottom:top` of the live rows `entries` in `ordering`, joined for display."""
+    if top <= bottom:
+        return []
+    order = ENTRY_ORDERINGS[ordering]
+    keys = entries.values_list("task_id", "due_at", "priority", "created_at").distinct().order_by(*order)
+    ids = [row[0] for row in keys[bottom:top]]
+    found = {task.pk: task for task in _joined(ApprovalTask.objects.filter(pk__in=ids))}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _joined(tasks: QuerySet[ApprovalTask]) -> QuerySet[ApprovalTask]:
+    return tasks.select_related(*ROW_RELATIONS).defer(*ROW_DEFERRED).prefetch_related("candidate_groups")
 
 
 def page_rows(tasks: QuerySet[ApprovalTask], bottom: int, top: int) -> list[ApprovalTask]:

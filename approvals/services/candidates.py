@@ -1,8 +1,11 @@
-"""Keeping `LiveCandidate` in step with the candidates of live tasks (the inbox's index).
+"""Keeping `LiveCandidate` in step with live tasks (the inbox's index).
 
+A task's rows are rebuilt from the truth (its candidate users and groups, its holder, its
+request and SLA record) by one INSERT ... SELECT whenever something they copy changes.
 Receivers, connected in `ApprovalsConfig.ready()`, so every path (services, admin,
-tests) keeps the rows right: adding or removing candidate users or groups of a live task
-adds or removes its rows; a task saved in a closed state loses them (one DELETE).
+tests) keeps the rows right: candidates added or removed, a live task saved (claimed,
+handed over, escalated) rebuild its rows; a task saved in a closed state loses them (one
+DELETE, the only statement a decision adds); a new SLA record sets their due time.
 """
 
 from __future__ import annotations
@@ -10,55 +13,92 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from approvals.models import LIVE_STATES, ApprovalTask, LiveCandidate
+from django.db import connection
+
+from approvals.models import LIVE_STATES, ApprovalRequest, ApprovalTask, LiveCandidate, SlaRecord
 
 CandidateUsers = ApprovalTask.candidate_users.through
 CandidateGroups = ApprovalTask.candidate_groups.through
 
 
-def live_candidates_add(
-    *, task_ids: Iterable[int], users: Iterable[int] = (), groups: Iterable[int] = ()
-) -> None:
-    """Rows for these live tasks' new candidate users and groups (one INSERT)."""
-    users, groups = list(users), list(groups)
-    LiveCandidate.objects.bulk_create(
-        [LiveCandidate(task_id=task, user_id=user) for task in task_ids for user in users]
-        + [LiveCandidate(task_id=task, group_id=group) for task in task_ids for group in groups]
-    )
+def _sync_sql(ids: str | None) -> str:
+    """INSERT ... SELECT of the rows of the live tasks whose id is in `ids` (an SQL list of
+    placeholders; None: every live task). The id test is in every branch, so only those
+    tasks' candidate rows are read."""
+    live = ", ".join(f"'{state}'" for state in LIVE_STATES)
+
+    def only(column: str) -> str:
+        return f"{column} IN ({ids})" if ids else "1 = 1"
+
+    return f"""
+        INSERT INTO {LiveCandidate._meta.db_table}
+            (task_id, user_id, group_id, state, assignee_id, priority, created_at, due_at,
+             definition_id, four_eyes_user_id)
+        SELECT t.id, a.user_id, a.group_id, t.state, t.assignee_id, t.priority, t.created_at, s.due_at,
+               r.definition_id, CASE WHEN r.allow_self_approval THEN NULL ELSE r.started_by_id END
+        FROM {ApprovalTask._meta.db_table} t
+        JOIN {ApprovalRequest._meta.db_table} r ON r.id = t.request_id
+        LEFT JOIN {SlaRecord._meta.db_table} s ON s.task_id = t.id
+        JOIN (
+            SELECT approvaltask_id AS task_id, user_id, NULL AS group_id
+            FROM {CandidateUsers._meta.db_table} WHERE {only("approvaltask_id")}
+            UNION ALL
+            SELECT approvaltask_id, NULL, group_id
+            FROM {CandidateGroups._meta.db_table} WHERE {only("approvaltask_id")}
+            UNION ALL
+            SELECT id, assignee_id, NULL
+            FROM {ApprovalTask._meta.db_table} WHERE assignee_id IS NOT NULL AND {only("id")}
+        ) a ON a.task_id = t.id
+        WHERE t.state IN ({live}) AND {only("t.id")}
+    """  # noqa: S608 (table names from the models, placeholders for values)
+
+
+def backfill_sql() -> str:
+    """Every live task's rows (the migration's backfill)."""
+    return _sync_sql(None)
+
+
+def live_candidates_sync(task_ids: Iterable[int], *, fresh: bool = False) -> None:
+    """Rebuild the rows of these tasks (none for a closed one). `fresh`: the tasks have no
+    rows yet (just created), so nothing is deleted first."""
+    ids = sorted({int(pk) for pk in task_ids})
+    if not ids:
+        return
+    if not fresh:
+        LiveCandidate.objects.filter(task_id__in=ids).delete()
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(_sync_sql(placeholders), ids * 4)
 
 
 def _on_candidates_changed(
     sender: Any, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any
 ) -> None:
-    field = "user_id" if sender is CandidateUsers else "group_id"
-    if action == "post_clear":
-        if reverse:  # a user or group left every task it was a candidate of
-            LiveCandidate.objects.filter(**{field: instance.pk}).delete()
-        else:
-            LiveCandidate.objects.filter(task_id=instance.pk, **{f"{field}__isnull": False}).delete()
+    if action not in ("post_add", "post_remove", "post_clear"):
         return
-    if not pk_set or action not in ("post_add", "post_remove"):
+    if not reverse:
+        if action != "post_add" or instance.state in LIVE_STATES:
+            live_candidates_sync([instance.pk])
         return
-    if reverse:  # instance is the user or group; pk_set holds task ids
-        tasks, members = list(pk_set), [instance.pk]
-        if action == "post_add":
-            tasks = list(
-                ApprovalTask.objects.filter(pk__in=tasks, state__in=LIVE_STATES).values_list("pk", flat=True)
-            )
-    else:
-        if action == "post_add" and instance.state not in LIVE_STATES:
-            return
-        tasks, members = [instance.pk], list(pk_set)
-    if action == "post_add":
-        key = "users" if sender is CandidateUsers else "groups"
-        live_candidates_add(task_ids=tasks, **{key: members})
-    else:
-        LiveCandidate.objects.filter(task_id__in=tasks, **{f"{field}__in": members}).delete()
+    # instance is a user or group; pk_set holds task ids (none for a clear)
+    member = {"user_id" if sender is CandidateUsers else "group_id": instance.pk}
+    if pk_set:
+        live_candidates_sync(pk_set)
+    elif action == "post_clear":
+        live_candidates_sync(LiveCandidate.objects.filter(**member).values_list("task_id", flat=True))
 
 
 def _on_task_saved(sender: Any, instance: ApprovalTask, created: bool, **kwargs: Any) -> None:
-    if not created and instance.state not in LIVE_STATES:
-        LiveCandidate.objects.filter(task_id=instance.pk).delete()
+    if instance.state not in LIVE_STATES:
+        if not created:
+            LiveCandidate.objects.filter(task_id=instance.pk).delete()
+    elif not created or instance.assignee_id is not None:  # a new task's candidates come later
+        live_candidates_sync([instance.pk], fresh=created)
+
+
+def _on_sla_saved(sender: Any, instance: SlaRecord, created: bool, **kwargs: Any) -> None:
+    if created and instance.task_id is not None:
+        LiveCandidate.objects.filter(task_id=instance.task_id).update(due_at=instance.due_at)
 
 
 def connect_live_candidates() -> None:
@@ -66,4 +106,5 @@ def connect_live_candidates() -> None:
 
     m2m_changed.connect(_on_candidates_changed, sender=CandidateUsers, dispatch_uid="approvals-live-users")
     m2m_changed.connect(_on_candidates_changed, sender=CandidateGroups, dispatch_uid="approvals-live-groups")
-    post_save.connect(_on_task_saved, sender=ApprovalTask, dispatch_uid="approvals-live-closed")
+    post_save.connect(_on_task_saved, sender=ApprovalTask, dispatch_uid="approvals-live-task")
+    post_save.connect(_on_sla_saved, sender=SlaRecord, dispatch_uid="approvals-live-sla")

@@ -18,7 +18,7 @@ from approvals.selectors.inbox import (
     SLA_FILTERS,
     InboxFilters,
     InboxPaginator,
-    inbox_for_user,
+    InboxQuery,
     inbox_workflows,
 )
 from approvals.selectors.tasks import task_get_for_user, task_view
@@ -48,7 +48,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     except ApiError as exc:
         messages.error(request, str(exc.detail))
         filters = InboxFilters()
-    page = InboxPaginator(inbox_for_user(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = InboxPaginator(InboxQuery(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     tasks = list(page.object_list)
     bulk_outcomes = sorted({o for t in tasks if not t.request.needs_input for o in t.request.outcomes})
     context: dict[str, Any] = {

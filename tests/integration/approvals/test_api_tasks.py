@@ -259,4 +259,4 @@ def test_the_inbox_list_takes_the_same_number_of_queries_for_3_or_12_tasks(expen
 
     assert client.get("/api/tasks/").json()["count"] == 12
     assert few == many
-    assert many <= 4
+    assert many <= 5  # the user's groups, the capped count, the page's ids, its rows, their groups

@@ -38,13 +38,13 @@ def test_a_group_task_has_live_rows_until_it_is_decided(expense, start, people, 
     assert task.pk not in inbox_ids(people["mona"])
 
 
-def test_per_person_tasks_are_found_through_their_holder_without_live_rows(expense, start, people) -> None:
+def test_per_person_tasks_are_found_through_their_holder_row(expense, start, people) -> None:
     big = start(20000)
     [manager] = tasks_of(big, "manager")
     task_decide(task_id=manager.pk, actor=people["manny"], outcome="approved")
     fiona_task = next(t for t in tasks_of(big, "finance") if t.assignee.username == "fiona")
 
-    assert live_rows(fiona_task) == set()
+    assert live_rows(fiona_task) == {("user", people["fiona"].pk)}
     assert inbox_ids(people["fiona"]) == [fiona_task.pk]
 
 
@@ -135,3 +135,36 @@ def test_a_group_left_by_everyone_keeps_no_live_rows(expense, start, groups) -> 
     Group.objects.filter(pk=groups["managers"].pk).delete()
 
     assert live_rows(task) == set()
+
+
+@pytest.mark.parametrize("ordering", ["due", "-due", "priority", "-priority", "created", "-created"])
+def test_the_live_rows_list_what_the_tasks_themselves_list_in_every_order(
+    expense, start, people, ordering
+) -> None:
+    from approvals.selectors.inbox import InboxFilters, InboxQuery, inbox_for_user, live_entries
+    from approvals.services.assignment import task_claim
+
+    for amount in (2000, 3000, 4000, 5000):
+        start(amount)
+    big = start(20000)  # a manager task, then per-person finance tasks once approved
+    [manager] = tasks_of(big, "manager")
+    task_decide(task_id=manager.pk, actor=people["manny"], outcome="approved")
+    [claimed, *_] = tasks_of(start(6000), "manager")
+    task_claim(task_id=claimed.pk, actor=people["mona"])
+    ApprovalTask.objects.filter(pk=tasks_of(start(7000), "manager")[0].pk).update(priority=3)  # no signal
+    live_candidates_sync_all()
+
+    for user in ("mona", "manny", "fiona"):
+        for scope in ("actionable", "mine", "group"):
+            filters = InboxFilters(scope=scope, ordering=ordering)
+            query = InboxQuery(people[user], filters)
+            assert query.entries is not None
+            expected = [t.pk for t in inbox_for_user(people[user], filters)]
+            assert inbox_ids(people[user], scope=scope, ordering=ordering) == expected, (user, scope)
+            assert live_entries(people[user], filters).values("task_id").distinct().count() == len(expected)
+
+
+def live_candidates_sync_all() -> None:
+    from approvals.services.candidates import live_candidates_sync
+
+    live_candidates_sync(ApprovalTask.objects.values_list("pk", flat=True))
