@@ -15,6 +15,7 @@ from designer.bench.browser import Run, browse
 from designer.bench.bundle import loaded_size
 from designer.bench.fixture import BENCH_KEY, NODES, bench_graph, ensure_bench_definition, sign_out, signed_in
 from designer.bench.server import DraftClient, daphne, timed_saves
+from designer.bench.trace import CpuFigures
 from workflows.bench.scenarios import Row
 from workflows.bench.stats import ms, percentile
 
@@ -31,7 +32,7 @@ def designer_rows(*, user: Any, quick: bool) -> list[Row]:
             client = DraftClient(base, BENCH_KEY, credentials)
             try:
                 save_timings = timed_saves(client, graph, saves)
-                opened = browse(
+                opened, cpu = browse(
                     base,
                     BENCH_KEY,
                     credentials,
@@ -43,7 +44,8 @@ def designer_rows(*, user: Any, quick: bool) -> list[Row]:
                 client.close()
     finally:
         sign_out(credentials)
-    return open_rows(opened) + drag_rows(opened) + save_rows(save_timings) + bundle_rows(opened)
+    rows = open_rows(opened) + drag_rows(opened) + cpu_rows(cpu) + save_rows(save_timings)
+    return rows + bundle_rows(opened)
 
 
 def _p(values: list[float], fraction: float) -> float:
@@ -95,6 +97,17 @@ def drag_rows(runs: list[Run]) -> list[Row]:
             f"designer: drag a node 1 s, long tasks > {LONG_TASK_MS} ms ({n} drags)", over, "", "0", over == 0
         ),
         Row("designer: 1.5 s after the drop, longest task", round(max(after, default=0.0), 1), "ms"),
+    ]
+
+
+def cpu_rows(cpu: CpuFigures) -> list[Row]:
+    """The page's own work, in main-thread CPU time (one traced run): what load on the machine barely changes."""
+    return [
+        Row("designer: main-thread CPU, open -> interactive (traced)", cpu.open_to_interactive_ms, "ms"),
+        Row(
+            "designer: main-thread CPU, longest task while dragging (traced)", cpu.drag_longest_task_ms, "ms"
+        ),
+        Row("designer: main-thread CPU, drag tasks > 50 ms (traced)", cpu.drag_tasks_over_50, ""),
     ]
 
 

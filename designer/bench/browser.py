@@ -47,17 +47,20 @@ class Run:
     assets: list[str] = field(default_factory=list)
 
 
+def prepared_page(context: Any, base: str, credentials: Credentials) -> Any:
+    """A page of `context` signed in as the bench user, collecting long tasks from its navigation on."""
+    context.add_cookies([{"name": credentials.session_cookie, "value": credentials.session_key, "url": base}])
+    context.add_init_script(probes.LONG_TASKS)
+    return context.new_page()
+
+
 def cold_open_and_drag(browser: Any, base: str, key: str, credentials: Credentials, nodes: int) -> Run:
     context = browser.new_context(viewport=VIEWPORT)
     try:
-        context.add_cookies(
-            [{"name": credentials.session_cookie, "value": credentials.session_key, "url": base}]
-        )
-        context.add_init_script(probes.LONG_TASKS)
-        page = context.new_page()
+        page = prepared_page(context, base, credentials)
         run = Run()
-        _open(page, f"{base}/designer/{key}/", run, nodes)
-        _drag(page, run)
+        open_and_click(page, f"{base}/designer/{key}/", run, nodes)
+        drag(page, run)
         return run
     finally:
         context.close()
@@ -70,7 +73,7 @@ def _centre(page: Any, node_id: str) -> tuple[float, float]:
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
 
-def _open(page: Any, url: str, run: Run, nodes: int) -> None:
+def open_and_click(page: Any, url: str, run: Run, nodes: int) -> None:
     page.goto(url, wait_until="commit")
     painted = page.evaluate(probes.GRAPH_PAINTED)
     centre = page.evaluate(probes.ARM_CLICK, CLICKED_NODE)
@@ -93,7 +96,7 @@ def _open(page: Any, url: str, run: Run, nodes: int) -> None:
     run.assets = page.evaluate(probes.DESIGNER_ASSETS)
 
 
-def _drag(page: Any, run: Run) -> None:
+def drag(page: Any, run: Run) -> None:
     """Drag a node by DRAG_BY pixels over about a second in many small moves, like a hand would."""
     page.wait_for_load_state("networkidle")  # the first validation round trip is over
     before = _position(page, DRAGGED_NODE)
@@ -127,9 +130,12 @@ def _position(page: Any, node_id: str) -> dict[str, float]:
 
 def browse(
     base: str, key: str, credentials: Credentials, *, runs: int, nodes: int, between: Any
-) -> list[Run]:
-    """`runs` cold opens with a drag each, in one chromium; `between()` runs after each."""
+) -> tuple[list[Run], Any]:
+    """`runs` cold opens with a drag each, in one chromium, then one more under tracing (main-thread
+    CPU figures); `between()` runs after each."""
     from playwright.sync_api import sync_playwright
+
+    from designer.bench.trace import traced_run
 
     results = []
     with sync_playwright() as playwright:
@@ -138,6 +144,8 @@ def browse(
             for _ in range(runs):
                 results.append(cold_open_and_drag(browser, base, key, credentials, nodes))
                 between()
+            cpu = traced_run(browser, base, key, credentials, nodes)
+            between()
         finally:
             browser.close()
-    return results
+    return results, cpu

@@ -41,7 +41,7 @@ ARM_CLICK = """
     const seen = new MutationObserver(() => {
       if (!node.classList.contains("selected")) return;
       seen.disconnect();
-      requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0));
+      requestAnimationFrame(() => setTimeout(() => resolve(performance.mark("fdbench:selected").startTime), 0));
     });
     seen.observe(node, { attributes: true, attributeFilter: ["class"] });
   });
@@ -55,8 +55,8 @@ ARM_DRAG = """
 () => {
   const b = window.__fdBench;
   b.drag = {};
-  addEventListener("pointerdown", (e) => { b.drag.down = e.timeStamp; }, { capture: true, once: true });
-  addEventListener("pointerup", (e) => { b.drag.up = e.timeStamp; }, { capture: true, once: true });
+  addEventListener("pointerdown", (e) => { b.drag.down = e.timeStamp; performance.mark("fdbench:drag-down"); }, { capture: true, once: true });
+  addEventListener("pointerup", (e) => { b.drag.up = e.timeStamp; performance.mark("fdbench:drag-up"); }, { capture: true, once: true });
 }
 """
 

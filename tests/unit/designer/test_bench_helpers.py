@@ -11,6 +11,7 @@ from django.test import override_settings
 
 from designer.bench.bundle import loaded_size
 from designer.bench.fixture import bench_graph
+from designer.bench.trace import cpu_figures
 from workflows.validation import validate_graph
 
 NODE_BOX = (180, 64)  # the designer's node size (NODE_WIDTH, NODE_HEIGHT)
@@ -63,3 +64,40 @@ def test_bundle_size_refuses_a_file_that_is_not_there(tmp_path: Path) -> None:
         pytest.raises(RuntimeError, match="not a static file"),
     ):
         loaded_size(["/static/designer/assets/gone.js"])
+
+
+def _task(ts: int, dur: int, cpu: int, thread: int = 1) -> dict:
+    return {"ph": "X", "name": "RunTask", "pid": 7, "tid": thread, "ts": ts, "dur": dur, "tdur": cpu}
+
+
+def _mark(name: str, ts: int) -> dict:
+    return {"ph": "R", "name": name, "pid": 7, "tid": 1, "ts": ts}
+
+
+def test_cpu_figures_count_the_page_main_thread_between_the_marks() -> None:
+    events = [
+        {"ph": "R", "name": "navigationStart", "pid": 7, "tid": 1, "ts": 1_000},
+        _task(500, 100, 90_000),  # before the navigation: not counted
+        _task(2_000, 300_000, 200_000),  # opening
+        _task(2_000, 300_000, 999_000, thread=2),  # another thread: never counted
+        _task(400_000, 50_000, 30_000),  # opening
+        _mark("designer:graph-painted", 390_000),
+        _mark("fdbench:selected", 500_000),
+        _task(600_000, 10_000, 8_000),  # idle time before the drag: neither
+        _mark("fdbench:drag-down", 700_000),
+        _task(700_500, 70_000, 60_000),
+        _task(800_000, 20_000, 12_000),
+        _mark("fdbench:drag-up", 900_000),
+        _task(950_000, 80_000, 70_000),  # after the drop
+    ]
+
+    cpu = cpu_figures(events)
+
+    assert cpu.open_to_interactive_ms == 230.0
+    assert cpu.drag_longest_task_ms == 60.0
+    assert cpu.drag_tasks_over_50 == 1
+
+
+def test_cpu_figures_refuse_a_trace_without_the_probe_marks() -> None:
+    with pytest.raises(RuntimeError, match="lacks the marks"):
+        cpu_figures([_task(0, 10, 10)])
