@@ -1,3 +1,4 @@
+# ruff: noqa: E402  (Django is set up first: daphne may import this module before anything else)
 """A fast path for token-authenticated signals, in front of Django's ASGI handler.
 
 Under daphne a Django request costs about 6 ms of CPU before the view runs (the ASGI
@@ -14,13 +15,18 @@ is about 10% of that. At hundreds of signals a second that overhead is the limit
   a bad token, a bad body, 404, 403, 409, a duplicate id, any error) is handed to Django
   with the body replayed, so every refusal is Django's own answer, byte for byte.
 
-Serve it with `daphne workflows.api.signal_asgi:application` (or wrap
-`config.asgi.application` the same way).
+Serve it with `daphne workflows.api.signal_asgi:application`, or wrap the application in
+config/asgi.py: `application = signal_fast_path(ProtocolTypeRouter({...}))`.
 """
 
 from __future__ import annotations
 
-from config.asgi import application as django_application  # first: sets Django up when daphne imports this
+import os
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup(set_prefix=False)  # first (idempotent): daphne may import this module before anything else
 
 # isort: split
 import asyncio
@@ -52,14 +58,26 @@ App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 INSTANCE_PATH = re.compile(r"^/api/instances/(?P<instance>[0-9a-fA-F-]{32,36})/signals/$")
 ROUTE_PATH = "/api/signals/"
-STATIC_HEADERS = [
-    (b"content-type", b"application/json"),
-    (b"vary", b"Accept"),
-    (b"x-frame-options", b"DENY"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"same-origin"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-]
+
+
+def _security_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
+    """What SecurityMiddleware, XFrameOptionsMiddleware and DRF add to the view's 202."""
+    headers = [(b"content-type", b"application/json"), (b"vary", b"Accept")]
+    headers.append((b"x-frame-options", str(getattr(settings, "X_FRAME_OPTIONS", "DENY")).upper().encode()))
+    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+        headers.append((b"x-content-type-options", b"nosniff"))
+    if settings.SECURE_REFERRER_POLICY:
+        policy = settings.SECURE_REFERRER_POLICY
+        value = policy if isinstance(policy, str) else ",".join(policy)
+        headers.append((b"referrer-policy", value.encode()))
+    if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+        headers.append((b"cross-origin-opener-policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY.encode()))
+    if settings.SECURE_HSTS_SECONDS and scope.get("scheme") == "https":
+        hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
+        hsts += "; includeSubDomains" if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS else ""
+        hsts += "; preload" if settings.SECURE_HSTS_PRELOAD else ""
+        headers.append((b"strict-transport-security", hsts.encode()))
+    return headers
 
 
 def signal_fast_path(app: App) -> App:
@@ -79,7 +97,11 @@ def signal_fast_path(app: App) -> App:
         status, payload, correlation_id = answer
         content = json.dumps(payload).encode()
         allow = b"POST, OPTIONS" if scope["path"] == ROUTE_PATH else b"GET, POST, HEAD, OPTIONS"
-        headers = [*STATIC_HEADERS, (b"allow", allow), (b"content-length", str(len(content)).encode())]
+        headers = [
+            *_security_headers(scope),
+            (b"allow", allow),
+            (b"content-length", str(len(content)).encode()),
+        ]
         headers.append((correlation.HEADER.lower().encode(), correlation_id.encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": content})
@@ -215,4 +237,12 @@ def _accept_in_thread(
                 connection.close()
 
 
-application = signal_fast_path(django_application)
+def __getattr__(name: str) -> Any:
+    """`application`: config.asgi's application behind the fast path (built on first use,
+    so config.asgi may itself import `signal_fast_path` from here)."""
+    if name != "application":
+        raise AttributeError(name)
+    from config.asgi import application as django_application
+
+    globals()["application"] = built = signal_fast_path(django_application)
+    return built

@@ -1,9 +1,11 @@
 """Apply accepted signals to their instances (the worker's half of signal delivery).
 
-`signals_apply(ids)` groups the ids by instance and, per instance, in one transaction
-holding the instance lock (lock order step 1, workflows.services.instances), takes every
-signal of that instance still `accepted` up to the newest id asked for, oldest first (so
-two batches on two workers keep the order in which the API accepted them):
+`signals_apply(ids)` groups the ids by instance and, per instance, holding the instance
+lock (lock order step 1, workflows.services.instances), takes every signal of that
+instance still `accepted` up to the newest id asked for, oldest first (so two batches on
+two workers keep the order in which the API accepted them). Up to TRANSACTION_INSTANCES
+instances share one transaction (one commit), locked in id order; if any of them fails
+the transaction rolls back and each is applied in a transaction of its own:
 
 * the oldest live signal step waiting for the signal's name gets
   `SignalReceived(step, payload)` through the engine (its output is the payload), its
@@ -40,6 +42,8 @@ logger = logging.getLogger(__name__)
 PENDING_GRACE_SECONDS = 10.0
 """How old an `accepted` row must be before the sweep applies it (its message may still be on its way)."""
 PENDING_BATCH = 500
+TRANSACTION_INSTANCES = 20
+"""Instances applied in one transaction (locked in id order); a failure redoes them one by one."""
 
 
 def signals_apply(signal_ids: Iterable[int], *, skip_locked: bool = False) -> int:
@@ -51,9 +55,19 @@ def signals_apply(signal_ids: Iterable[int], *, skip_locked: bool = False) -> in
     rows = ReceivedSignal.objects.filter(pk__in=list(signal_ids), status=SignalStatus.ACCEPTED)
     for instance_id, pk in rows.values_list("instance_id", "pk"):
         newest[instance_id] = max(pk, newest.get(instance_id, pk))
-    return sum(
-        _apply_instance(instance_id, up_to, skip_locked=skip_locked) for instance_id, up_to in newest.items()
-    )
+    order = sorted(newest)  # one lock order for every batch
+    settled = 0
+    for start in range(0, len(order), TRANSACTION_INSTANCES):
+        chunk = order[start : start + TRANSACTION_INSTANCES]
+        if len(chunk) > 1:
+            try:
+                with transaction.atomic():
+                    settled += sum(_apply_locked(i, newest[i], skip_locked=skip_locked) for i in chunk)
+                continue
+            except Exception:  # one was refused, or a deadlock: each on its own, so no other waits for it
+                logger.info("a batch of %d instances rolled back; applying them one by one", len(chunk))
+        settled += sum(_apply_instance(i, newest[i], skip_locked=skip_locked) for i in chunk)
+    return settled
 
 
 def signals_apply_pending(*, older_than: float | None = None, limit: int = PENDING_BATCH) -> int:
@@ -73,26 +87,32 @@ def _grace() -> float:
     return float(getattr(settings, "FLOWDESK_SIGNAL_PENDING_GRACE_SECONDS", PENDING_GRACE_SECONDS))
 
 
+def _apply_locked(instance_id: UUID, up_to: int, *, skip_locked: bool) -> int:
+    """Lock the instance and apply its accepted signals up to `up_to`. Precondition: in a transaction."""
+    if skip_locked and not _try_lock(instance_id):
+        return 0
+    try:
+        instance = lock_instance(instance_id)
+    except WorkflowInstance.DoesNotExist:
+        return 0  # deleted: its signals went with it
+    pending = list(
+        ReceivedSignal.objects.select_for_update(of=("self",))
+        .filter(instance_id=instance_id, status=SignalStatus.ACCEPTED, pk__lte=up_to)
+        .select_related("sent_by")
+        .order_by("pk")
+    )
+    for n, signal in enumerate(pending):
+        if n:  # the row as the previous signal left it (our lock: no wait)
+            instance = lock_instance(instance_id)
+        _apply_one(instance, signal)
+    return len(pending)
+
+
 def _apply_instance(instance_id: UUID, up_to: int, *, skip_locked: bool = False) -> int:
+    """`_apply_locked` in a transaction of its own; an engine refusal is recorded on the rows."""
     try:
         with transaction.atomic():
-            if skip_locked and not _try_lock(instance_id):
-                return 0
-            try:
-                instance = lock_instance(instance_id)
-            except WorkflowInstance.DoesNotExist:
-                return 0  # deleted: its signals went with it
-            pending = list(
-                ReceivedSignal.objects.select_for_update(of=("self",))
-                .filter(instance_id=instance_id, status=SignalStatus.ACCEPTED, pk__lte=up_to)
-                .select_related("sent_by")
-                .order_by("pk")
-            )
-            for n, signal in enumerate(pending):
-                if n:  # the row as the previous signal left it (our lock: no wait)
-                    instance = lock_instance(instance_id)
-                _apply_one(instance, signal)
-            return len(pending)
+            return _apply_locked(instance_id, up_to, skip_locked=skip_locked)
     except DatabaseError:
         raise  # transient: the row stays accepted, a redelivery or the sweep retries it
     except Exception as exc:  # the engine refused it: record why instead of retrying forever

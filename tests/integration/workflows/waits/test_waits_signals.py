@@ -290,3 +290,19 @@ def test_session_authenticated_signals_need_the_csrf_token(staff) -> None:
     client.cookies["csrftoken"] = token
     accepted = client.post(url, {"name": "approved"}, content_type="application/json", HTTP_X_CSRFTOKEN=token)
     assert accepted.status_code == 202, accepted.content
+
+
+def test_signals_of_many_instances_are_applied_together_each_to_its_own_instance(staff_client) -> None:
+    # given: more instances than one apply transaction takes
+    from workflows.waits.signal_apply import TRANSACTION_INSTANCES
+
+    definition = publish(_signal_graph(), owner=staff_client.user)
+    instances = [_start(definition, staff_client.user) for _ in range(TRANSACTION_INSTANCES + 3)]
+    for n, instance in enumerate(instances):
+        assert _send(staff_client, instance, name="approved", payload={"n": n}).status_code == 202
+    # when
+    assert _applied() == len(instances)
+    # then
+    for n, instance in enumerate(instances):
+        instance.refresh_from_db()
+        assert (instance.status, instance.vars["got"]) == ("completed", {"n": n})
