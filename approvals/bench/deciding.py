@@ -1,5 +1,9 @@
 """Timing a decision: POST decide through the API, until the next step has started on the worker.
 
+The next step is reached when the worker claims it (the step's `started_at`, stamped by the
+worker on this host's clock), often before the API's response is back: the response also
+renders the task's detail and runs the after-commit live-update hook. Both are reported.
+
 A small published workflow (start -> approval offered to a group -> core.echo task -> end);
 instances are started first (each waits at its approval), then their tasks are decided one
 by one by a member of the group, while the many generated tasks stay stored around them.
@@ -89,6 +93,7 @@ def decide_rows(*, user: Any, decisions: int) -> list[Row]:
             instance_id=instance.pk, node_id="after", started_at__isnull=False
         )
         with CaptureQueriesContext(connection) as captured:
+            began_at = time.time()  # the worker stamps started_at on the same host's clock
             began = time.perf_counter()
             response = client.post(
                 f"/api/tasks/{task.pk}/decide/",
@@ -101,17 +106,27 @@ def decide_rows(*, user: Any, decisions: int) -> list[Row]:
         if response.status_code != 200:
             raise RuntimeError(f"decide answered {response.status_code}: {response.content[:300]!r}")
         _wait(next_started.exists)
-        arrived = time.perf_counter()
+        started_at = next_started.values_list("started_at", flat=True).get()
         if n == 0:
             statements = len(captured)
             continue
         answered.append(done - began)
-        reached.append(arrived - began)
+        reached.append(started_at.timestamp() - began_at)
     p95 = percentile(reached, 0.95)
     return [
         Row(f"decide (API, {decisions} decisions): response p50", ms(percentile(answered, 0.5)), "ms"),
         Row("decide: response p95", ms(percentile(answered, 0.95)), "ms"),
-        Row("decide -> next step started on the worker: p50", ms(percentile(reached, 0.5)), "ms"),
-        Row("decide -> next step started on the worker: p95", ms(p95), "ms", "< 100 ms", p95 < TARGET_S),
+        Row(
+            "decide -> next step started on the worker (its started_at): p50",
+            ms(percentile(reached, 0.5)),
+            "ms",
+        ),
+        Row(
+            "decide -> next step started on the worker (its started_at): p95",
+            ms(p95),
+            "ms",
+            "< 100 ms",
+            p95 < TARGET_S,
+        ),
         Row("decide: SQL statements per API request", statements, ""),
     ]

@@ -157,10 +157,10 @@ ROW_DEFERRED = (  # large columns an inbox row never shows
 
 def inbox_workflows(user: AbstractBaseUser, selected: str = "") -> list[tuple[str, str]]:
     """(key, name) of the workflows among the user's live tasks (and `selected`), for the
-    filter menu. Only the live slice is read (`live_task_ids`), not the user's history."""
-    live = ApprovalTask.objects.filter(pk__in=live_task_ids(user), state__in=LIVE_STATES)
+    filter menu. Only the user's and their groups' `LiveCandidate` rows are read."""
     definitions = WorkflowDefinition.objects.filter(
-        Q(pk__in=live.order_by().values("request__definition_id")) | Q(key=selected or None)
+        Q(pk__in=live_entries(user, InboxFilters(scope="all_live")).values("definition_id"))  # type: ignore[union-attr]
+        | Q(key=selected or None)
     )
     return list(definitions.values_list("key", "name").order_by("name"))
 
@@ -183,8 +183,9 @@ def live_entries(user: AbstractBaseUser, filters: InboxFilters) -> QuerySet[Live
     """The `LiveCandidate` rows answering a live scope (actionable, mine, group) with the
     workflow, due-date and "no SLA" filters: what `inbox_for_user` lists, found without
     reading tasks. None when the filters need more than the rows carry (an SLA state, a
-    search): then the tasks themselves are filtered (`inbox_for_user`)."""
-    if filters.scope not in LIVE_SCOPES or filters.q or filters.sla not in ("", "none"):
+    search): then the tasks themselves are filtered (`inbox_for_user`). The internal scope
+    `all_live` keeps every live task the user holds or is offered (the workflow menu)."""
+    if filters.scope not in (*LIVE_SCOPES, "all_live") or filters.q or filters.sla not in ("", "none"):
         return None
     groups = list(user.groups.values_list("id", flat=True))  # type: ignore[attr-defined]  # as listed: two index scans
     rows = LiveCandidate.objects.filter(Q(user_id=user.pk) | Q(group_id__in=groups), state__in=LIVE_STATES)
@@ -195,7 +196,7 @@ def live_entries(user: AbstractBaseUser, filters: InboxFilters) -> QuerySet[Live
         rows = rows.exclude(four_eyes_user_id=user.pk)
     elif filters.scope == "mine":
         rows = rows.filter(assignee_id=user.pk)
-    else:
+    elif filters.scope == "group":
         rows = rows.filter(assignee_id__isnull=True, state__in=[TaskState.OPEN, TaskState.ESCALATED])
     if filters.workflow:
         rows = rows.filter(
