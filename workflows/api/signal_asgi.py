@@ -182,7 +182,8 @@ def _executor() -> ThreadPoolExecutor:
     database connection between requests (so a pool of DB_POOL_MAX_SIZE must leave room)."""
     found = _executors.get("accept")
     if found is None:
-        threads = int(getattr(settings, "FLOWDESK_SIGNAL_ACCEPT_THREADS", DEFAULT_THREADS))
+        default = os.environ.get("FLOWDESK_SIGNAL_ACCEPT_THREADS", DEFAULT_THREADS)
+        threads = int(getattr(settings, "FLOWDESK_SIGNAL_ACCEPT_THREADS", default))
         found = _executors.setdefault(
             "accept", ThreadPoolExecutor(threads, thread_name_prefix="signal-accept")
         )
