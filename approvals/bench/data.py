@@ -340,6 +340,15 @@ class _Generator:
             "closed": closed,
             "definition_id": definition_id,
             "starter": starter,
+            "search": "\x1f".join(  # as services.candidates copies it
+                [
+                    name,
+                    f"Bench approvals {index:02d}",
+                    f"{KEY_PREFIX}{index:02d}",
+                    f"APR-{self.serial:08d}",
+                    f"Purchase {self.serial}",
+                ]
+            ),
         }
         if everyone:
             for position, person in enumerate(people):
@@ -431,6 +440,7 @@ class _Generator:
                 "due_at": due,
                 "definition_id": base["definition_id"],
                 "four_eyes_user_id": base["starter"],
+                "search": base["search"],
             }
             audience = [("user_id", p) for p in users] + [("group_id", g) for g in groups]
             if assignee is not None:

@@ -167,6 +167,9 @@ class LiveCandidate(models.Model):
     created_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     definition_id = models.BigIntegerField(null=True, blank=True)
+    search = models.TextField(
+        blank=True, default="", help_text="Step name, workflow name and key, business key, input title"
+    )
     four_eyes_user_id = models.BigIntegerField(
         null=True, blank=True, help_text="Who may not decide it: the starter, unless self approval is allowed"
     )

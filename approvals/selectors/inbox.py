@@ -182,10 +182,10 @@ ENTRY_ORDERINGS = {  # ORDERINGS on the keys `LiveCandidate` copies (task_id for
 def live_entries(user: AbstractBaseUser, filters: InboxFilters) -> QuerySet[LiveCandidate] | None:
     """The `LiveCandidate` rows answering a live scope (actionable, mine, group) with the
     workflow, due-date and "no SLA" filters: what `inbox_for_user` lists, found without
-    reading tasks. None when the filters need more than the rows carry (an SLA state, a
-    search): then the tasks themselves are filtered (`inbox_for_user`). The internal scope
+    reading tasks, searches included. None when the filters need an SLA state: then the
+    tasks themselves are filtered (`inbox_for_user`). The internal scope
     `all_live` keeps every live task the user holds or is offered (the workflow menu)."""
-    if filters.scope not in (*LIVE_SCOPES, "all_live") or filters.q or filters.sla not in ("", "none"):
+    if filters.scope not in (*LIVE_SCOPES, "all_live") or filters.sla not in ("", "none"):
         return None
     groups = list(user.groups.values_list("id", flat=True))  # type: ignore[attr-defined]  # as listed: two index scans
     rows = LiveCandidate.objects.filter(Q(user_id=user.pk) | Q(group_id__in=groups), state__in=LIVE_STATES)
@@ -202,6 +202,8 @@ def live_entries(user: AbstractBaseUser, filters: InboxFilters) -> QuerySet[Live
         rows = rows.filter(
             definition_id__in=WorkflowDefinition.objects.filter(key=filters.workflow).values("pk")
         )
+    if filters.q:  # the texts inbox_for_user searches, copied into one column
+        rows = rows.filter(search__icontains=filters.q)
     if filters.sla == "none":
         rows = rows.filter(due_at__isnull=True)
     if filters.due_before:

@@ -16,9 +16,11 @@ from typing import Any
 from django.db import connection
 
 from approvals.models import LIVE_STATES, ApprovalRequest, ApprovalTask, LiveCandidate, SlaRecord
+from workflows.models import WorkflowDefinition, WorkflowInstance
 
 CandidateUsers = ApprovalTask.candidate_users.through
 CandidateGroups = ApprovalTask.candidate_groups.through
+SEARCH_SEPARATOR = "\x1f"  # between the searched texts, so a search never spans two of them
 
 
 def _sync_sql(ids: str | None) -> str:
@@ -30,14 +32,19 @@ def _sync_sql(ids: str | None) -> str:
     def only(column: str) -> str:
         return f"{column} IN ({ids})" if ids else "1 = 1"
 
+    title = "i.input ->> 'title'" if connection.vendor == "postgresql" else "json_extract(i.input, '$.title')"
     return f"""
         INSERT INTO {LiveCandidate._meta.db_table}
             (task_id, user_id, group_id, state, assignee_id, priority, created_at, due_at,
-             definition_id, four_eyes_user_id)
+             definition_id, four_eyes_user_id, search)
         SELECT t.id, a.user_id, a.group_id, t.state, t.assignee_id, t.priority, t.created_at, s.due_at,
-               r.definition_id, CASE WHEN r.allow_self_approval THEN NULL ELSE r.started_by_id END
+               r.definition_id, CASE WHEN r.allow_self_approval THEN NULL ELSE r.started_by_id END,
+               r.name || %(sep)s || d.name || %(sep)s || d.key || %(sep)s || i.business_key
+                   || %(sep)s || COALESCE({title}, '')
         FROM {ApprovalTask._meta.db_table} t
         JOIN {ApprovalRequest._meta.db_table} r ON r.id = t.request_id
+        JOIN {WorkflowDefinition._meta.db_table} d ON d.id = r.definition_id
+        JOIN {WorkflowInstance._meta.db_table} i ON i.id = r.instance_id
         LEFT JOIN {SlaRecord._meta.db_table} s ON s.task_id = t.id
         JOIN (
             SELECT approvaltask_id AS task_id, user_id, NULL AS group_id
@@ -53,9 +60,11 @@ def _sync_sql(ids: str | None) -> str:
     """  # noqa: S608 (table names from the models, placeholders for values)
 
 
-def backfill_sql() -> str:
-    """Every live task's rows (the migration's backfill)."""
-    return _sync_sql(None)
+def live_candidates_rebuild() -> None:
+    """Every live task's rows, rebuilt (migrations)."""
+    LiveCandidate.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(_sync_sql(None), {"sep": SEARCH_SEPARATOR})
 
 
 def live_candidates_sync(task_ids: Iterable[int], *, fresh: bool = False) -> None:
@@ -66,9 +75,10 @@ def live_candidates_sync(task_ids: Iterable[int], *, fresh: bool = False) -> Non
         return
     if not fresh:
         LiveCandidate.objects.filter(task_id__in=ids).delete()
-    placeholders = ", ".join(["%s"] * len(ids))
+    params: dict[str, Any] = {"sep": SEARCH_SEPARATOR} | {f"t{n}": pk for n, pk in enumerate(ids)}
+    placeholders = ", ".join(f"%(t{n})s" for n in range(len(ids)))
     with connection.cursor() as cursor:
-        cursor.execute(_sync_sql(placeholders), ids * 4)
+        cursor.execute(_sync_sql(placeholders), params)
 
 
 def _on_candidates_changed(

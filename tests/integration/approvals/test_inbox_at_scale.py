@@ -3,6 +3,7 @@ the candidates of live tasks, the count stops at a cap, the workflow menu reads 
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -154,14 +155,17 @@ def test_the_live_rows_list_what_the_tasks_themselves_list_in_every_order(
     ApprovalTask.objects.filter(pk=tasks_of(start(7000), "manager")[0].pk).update(priority=3)  # no signal
     live_candidates_sync_all()
 
-    for user in ("mona", "manny", "fiona"):
-        for scope in ("actionable", "mine", "group"):
-            filters = InboxFilters(scope=scope, ordering=ordering)
-            query = InboxQuery(people[user], filters)
-            assert query.entries is not None
-            expected = [t.pk for t in inbox_for_user(people[user], filters)]
-            assert inbox_ids(people[user], scope=scope, ordering=ordering) == expected, (user, scope)
-            assert live_entries(people[user], filters).values("task_id").distinct().count() == len(expected)
+    for user, scope, q in itertools.product(
+        ("mona", "manny", "fiona"),
+        ("actionable", "mine", "group"),
+        ("", "laptop", "EXPENSE-APP", "committee"),
+    ):
+        filters = InboxFilters(scope=scope, ordering=ordering, q=q)
+        query = InboxQuery(people[user], filters)
+        assert query.entries is not None
+        expected = [t.pk for t in inbox_for_user(people[user], filters)]
+        assert inbox_ids(people[user], scope=scope, ordering=ordering, q=q) == expected, (user, scope, q)
+        assert live_entries(people[user], filters).values("task_id").distinct().count() == len(expected)
 
 
 def live_candidates_sync_all() -> None:
