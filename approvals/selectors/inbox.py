@@ -278,8 +278,23 @@ def entry_rows(entries: QuerySet[LiveCandidate], ordering: str, bottom: int, top
     return [found[pk] for pk in ids if pk in found]
 
 
+ROW_ONLY = (  # what an inbox row (page or API) shows: a page loads no other column
+    *(f.name for f in ApprovalTask._meta.concrete_fields),
+    *(f"request__{name}" for name in ("name", "node_id", "policy", "quorum", "assignee_count", "outcomes")),
+    *(f"request__{name}" for name in ("form", "state", "allow_self_approval", "started_by", "instance")),
+    "request__definition__key",
+    "request__definition__name",
+    "request__instance__business_key",
+    "request__instance__input",
+    "request__instance__status",  # FSM state fields are read when a row is built
+    "request__started_by__username",
+    "assignee__username",
+    *(f"sla__{name}" for name in ("task", "state", "warn_at", "due_at", "breached_at")),
+)
+
+
 def _joined(tasks: QuerySet[ApprovalTask]) -> QuerySet[ApprovalTask]:
-    return tasks.select_related(*ROW_RELATIONS).defer(*ROW_DEFERRED).prefetch_related("candidate_groups")
+    return tasks.select_related(*ROW_RELATIONS).only(*ROW_ONLY).prefetch_related("candidate_groups")
 
 
 def page_rows(tasks: QuerySet[ApprovalTask], bottom: int, top: int) -> list[ApprovalTask]:
