@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import TokenAuthentication
 
 DEFAULT_SECONDS = 5.0
@@ -45,3 +46,19 @@ def forget_tokens() -> None:
     """Drop the cache (tests)."""
     with _lock:
         _known.clear()
+
+
+class CachedTokenScheme(OpenApiAuthenticationExtension):
+    """The same `Authorization: Token <key>` in the OpenAPI document (its own component
+    name: drf-spectacular keeps one class per name)."""
+
+    target_class = "workflows.api.signal_auth.CachedTokenAuthentication"
+    name = "signalTokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'Token-based authentication with required prefix "Token" (the same tokens as tokenAuth)',
+        }

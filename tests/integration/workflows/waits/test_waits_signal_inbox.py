@@ -105,9 +105,12 @@ def test_signals_accepted_while_the_worker_is_killed_are_all_applied_by_its_succ
     for n, instance in enumerate(instances):
         signal_accept_checked(instance_id=instance.pk, name="go", signal_id=f"k{n}", actor=staff)
     os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=10)
+    ReceivedSignal.objects.filter(status="accepted").update(
+        received_at=_an_hour_ago()
+    )  # past the sweep's grace
     # when: a new worker starts
     cluster.worker("successor")
-    ReceivedSignal.objects.filter(status="accepted").update(received_at=_an_hour_ago())
     from workflows.waits.signal_tasks import signals_apply_pending_task
 
     signals_apply_pending_task.delay()
