@@ -31,6 +31,7 @@ def designer_rows(*, user: Any, quick: bool) -> list[Row]:
         with daphne(Path(tempfile.mkdtemp(prefix="flowdesk-bench-designer-"))) as base:
             client = DraftClient(base, BENCH_KEY, credentials)
             try:
+                client.warm_up()
                 save_timings = timed_saves(client, graph, saves)
                 opened, cpu = browse(
                     base,

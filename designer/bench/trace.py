@@ -39,11 +39,13 @@ def traced_run(browser: Any, base: str, key: str, credentials: Credentials, node
     finally:
         context.close()
     events = json.loads(trace)
-    return cpu_figures(events["traceEvents"] if isinstance(events, dict) else events)
+    return cpu_figures(events["traceEvents"] if isinstance(events, dict) else events, run.interactive_ms)
 
 
-def cpu_figures(events: list[dict[str, Any]]) -> CpuFigures:
-    """Main-thread CPU figures from a trace holding the probes' user-timing marks."""
+def cpu_figures(events: list[dict[str, Any]], selected_at_ms: float) -> CpuFigures:
+    """Main-thread CPU figures from a trace holding the probes' user-timing marks; `selected_at_ms`
+    is the page's own time of the `fdbench:selected` mark (from its navigation), which places the
+    navigation on the trace's clock (a page's trace holds several navigationStart events)."""
     marks = {e["name"]: e for e in events if e.get("name", "").startswith(("designer:", "fdbench:"))}
     missing = {"designer:graph-painted", "fdbench:selected", "fdbench:drag-down", "fdbench:drag-up"} - set(
         marks
@@ -56,8 +58,7 @@ def cpu_figures(events: list[dict[str, Any]]) -> CpuFigures:
         for e in events
         if e.get("ph") == "X" and e.get("name") == "RunTask" and (e.get("pid"), e.get("tid")) == thread
     ]
-    navigation = [e["ts"] for e in events if e.get("name") == "navigationStart" and e.get("pid") == thread[0]]
-    start = max(navigation) if navigation else min(e["ts"] for e in tasks)
+    start = marks["fdbench:selected"]["ts"] - selected_at_ms * 1000
     selected = marks["fdbench:selected"]["ts"]
     down, up = marks["fdbench:drag-down"]["ts"], marks["fdbench:drag-up"]["ts"]
     opening = sum(e.get("tdur", 0) for e in tasks if start <= e["ts"] < selected)

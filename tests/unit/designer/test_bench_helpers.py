@@ -76,7 +76,7 @@ def _mark(name: str, ts: int) -> dict:
 
 def test_cpu_figures_count_the_page_main_thread_between_the_marks() -> None:
     events = [
-        {"ph": "R", "name": "navigationStart", "pid": 7, "tid": 1, "ts": 1_000},
+        {"ph": "R", "name": "navigationStart", "pid": 7, "tid": 1, "ts": 450_000},  # another frame's: ignored
         _task(500, 100, 90_000),  # before the navigation: not counted
         _task(2_000, 300_000, 200_000),  # opening
         _task(2_000, 300_000, 999_000, thread=2),  # another thread: never counted
@@ -91,7 +91,7 @@ def test_cpu_figures_count_the_page_main_thread_between_the_marks() -> None:
         _task(950_000, 80_000, 70_000),  # after the drop
     ]
 
-    cpu = cpu_figures(events)
+    cpu = cpu_figures(events, selected_at_ms=499.0)  # the page's clock: its navigation began at ts 1,000
 
     assert cpu.open_to_interactive_ms == 230.0
     assert cpu.drag_longest_task_ms == 60.0
@@ -100,4 +100,4 @@ def test_cpu_figures_count_the_page_main_thread_between_the_marks() -> None:
 
 def test_cpu_figures_refuse_a_trace_without_the_probe_marks() -> None:
     with pytest.raises(RuntimeError, match="lacks the marks"):
-        cpu_figures([_task(0, 10, 10)])
+        cpu_figures([_task(0, 10, 10)], selected_at_ms=1.0)
