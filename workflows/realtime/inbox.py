@@ -15,8 +15,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth import get_user_model
-
 from workflows.realtime.groups import inbox_group
 from workflows.runtime import publisher
 
@@ -35,7 +33,7 @@ def tasks_changed_receiver(
 
 
 def inbox_audience(task_ids: list[int], *, extra_users: set[int]) -> dict[int, list[dict[str, Any]]]:
-    """{user id: [task frame, ...]} for everyone who sees one of the tasks. Four queries."""
+    """{user id: [task frame, ...]} for everyone who sees one of the tasks. Two queries."""
     from approvals.models import ApprovalTask
 
     rows = list(
@@ -54,24 +52,16 @@ def inbox_audience(task_ids: list[int], *, extra_users: set[int]) -> dict[int, l
         return {}
     through_users = ApprovalTask.candidate_users.through
     through_groups = ApprovalTask.candidate_groups.through
-    candidates: dict[int, set[int]] = defaultdict(set)
-    for task_id, user_id in through_users.objects.filter(approvaltask_id__in=task_ids).values_list(
+    # Candidate users and the members of candidate groups, as (task, user) pairs: one query.
+    direct = through_users.objects.filter(approvaltask_id__in=task_ids).values_list(
         "approvaltask_id", "user_id"
-    ):
+    )
+    via_groups = through_groups.objects.filter(
+        approvaltask_id__in=task_ids, group__user__isnull=False
+    ).values_list("approvaltask_id", "group__user")
+    candidates: dict[int, set[int]] = defaultdict(set)
+    for task_id, user_id in direct.union(via_groups, all=True):
         candidates[task_id].add(user_id)
-    groups_of: dict[int, set[int]] = defaultdict(set)
-    for task_id, group_id in through_groups.objects.filter(approvaltask_id__in=task_ids).values_list(
-        "approvaltask_id", "group_id"
-    ):
-        groups_of[task_id].add(group_id)
-    all_groups = {group for groups in groups_of.values() for group in groups}
-    members: dict[int, set[int]] = defaultdict(set)
-    if all_groups:
-        membership = get_user_model().groups.through
-        for group_id, user_id in membership.objects.filter(group_id__in=all_groups).values_list(
-            "group_id", "user_id"
-        ):
-            members[group_id].add(user_id)
 
     audience: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
@@ -88,8 +78,6 @@ def inbox_audience(task_ids: list[int], *, extra_users: set[int]) -> dict[int, l
         people = set(extra_users) | candidates[row["pk"]]
         if row["assignee_id"] is not None:
             people.add(row["assignee_id"])
-        for group_id in groups_of[row["pk"]]:
-            people |= members[group_id]
         for user_id in people:
             audience[user_id].append(frame)
     return dict(audience)

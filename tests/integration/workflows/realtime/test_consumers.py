@@ -267,3 +267,31 @@ def test_a_socket_of_a_user_who_signed_out_is_closed_with_4403(
             assert await ws.receive_output(timeout=RECEIVE) == {"type": "websocket.close", "code": 4403}
 
     async_to_sync(scenario)()
+
+
+def test_the_inbox_audience_of_a_group_task_is_its_members_and_direct_candidates(
+    people: dict[str, Any], definition: Any
+) -> None:
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import GroupFactory, UserFactory
+    from workflows.realtime.inbox import inbox_audience
+
+    # given bob's task, also offered to a group of two and to its direct candidate bob
+    instance = start(people)
+    run_scheduled_task_steps(instance.pk)
+    task = ApprovalTask.objects.get(instance=instance)
+    finance = GroupFactory(name="finance-live")
+    carl, dora = UserFactory(username="carl"), UserFactory(username="dora")
+    finance.user_set.add(carl, dora, people["bob"])
+    task.candidate_groups.add(finance)
+
+    # when the audience is worked out
+    with CaptureQueriesContext(db) as queries:
+        audience = inbox_audience([task.pk], extra_users={people["olivia"].pk})
+
+    # then every member, each direct candidate and the named extra user get the frame, once
+    assert set(audience) == {people["bob"].pk, carl.pk, dora.pk, people["olivia"].pk}
+    assert all(len(frames) == 1 and frames[0]["id"] == task.pk for frames in audience.values())
+    assert len(queries) == 2
