@@ -255,6 +255,21 @@ CELERY_BEAT_SCHEDULE["workflows.run_due_schedules"] = {
     "schedule": FLOWDESK_SCHEDULES_INTERVAL,
     "options": {"expires": max(FLOWDESK_SCHEDULES_INTERVAL, 1.0)},
 }
+# Signals accepted by the API are applied by workers; a signal whose message was lost is
+# applied by this sweep once it is older than FLOWDESK_SIGNAL_PENDING_GRACE_SECONDS.
+FLOWDESK_SIGNAL_PENDING_GRACE_SECONDS = env_float(ENV, "FLOWDESK_SIGNAL_PENDING_GRACE_SECONDS", 60.0)
+FLOWDESK_SIGNAL_SWEEP_INTERVAL = env_float(ENV, "FLOWDESK_SIGNAL_SWEEP_INTERVAL", 10.0)
+CELERY_BEAT_SCHEDULE["workflows.apply_pending_signals"] = {
+    "task": "workflows.apply_pending_signals",
+    "schedule": FLOWDESK_SIGNAL_SWEEP_INTERVAL,
+    "options": {"expires": max(FLOWDESK_SIGNAL_SWEEP_INTERVAL, 1.0)},
+}
+# The signal endpoints remember an authenticated token this long (seconds).
+FLOWDESK_SIGNAL_TOKEN_CACHE_SECONDS = env_float(ENV, "FLOWDESK_SIGNAL_TOKEN_CACHE_SECONDS", 5.0)
+# Web nodes on PostgreSQL accept new token-authenticated signals in front of Django's request
+# cycle (config/asgi.py), on this many threads per process, each keeping a connection.
+FLOWDESK_SIGNAL_FAST_PATH = env_bool(ENV, "FLOWDESK_SIGNAL_FAST_PATH", default=IS_POSTGRES)
+FLOWDESK_SIGNAL_ACCEPT_THREADS = env_int(ENV, "FLOWDESK_SIGNAL_ACCEPT_THREADS", 4)
 CELERY_BEAT_SCHEDULE["workflows.sweep_waits"] = {
     "task": "workflows.sweep_waits",
     "schedule": FLOWDESK_WAITS_SWEEP_INTERVAL,

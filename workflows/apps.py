@@ -14,7 +14,7 @@ class WorkflowsConfig(AppConfig):
         install()
         # Waits: start children, report ends to parents and internal triggers, disarm the
         # waits of cancelled steps (runtime effects); their Celery tasks by name.
-        from workflows.waits import tasks  # noqa: F401
+        from workflows.waits import signal_tasks, tasks  # noqa: F401
         from workflows.waits.hooks import register_wait_effects
 
         register_wait_effects()

@@ -15,8 +15,9 @@ is about 10% of that. At hundreds of signals a second that overhead is the limit
   a bad token, a bad body, 404, 403, 409, a duplicate id, any error) is handed to Django
   with the body replayed, so every refusal is Django's own answer, byte for byte.
 
-Serve it with `daphne workflows.api.signal_asgi:application`, or wrap the application in
-config/asgi.py: `application = signal_fast_path(ProtocolTypeRouter({...}))`.
+config/asgi.py puts it in front of the application when FLOWDESK_SIGNAL_FAST_PATH is on
+(the default on PostgreSQL); `workflows.api.signal_asgi:application` is the same routes
+with the fast path always on.
 """
 
 from __future__ import annotations
@@ -239,11 +240,11 @@ def _accept_in_thread(
 
 
 def __getattr__(name: str) -> Any:
-    """`application`: config.asgi's application behind the fast path (built on first use,
-    so config.asgi may itself import `signal_fast_path` from here)."""
+    """`application`: config.asgi's routes behind the fast path, whatever
+    FLOWDESK_SIGNAL_FAST_PATH says (built on first use: config.asgi imports this module)."""
     if name != "application":
         raise AttributeError(name)
-    from config.asgi import application as django_application
+    from config.asgi import routed
 
-    globals()["application"] = built = signal_fast_path(django_application)
+    globals()["application"] = built = signal_fast_path(routed)
     return built

@@ -67,7 +67,3 @@ class ReceivedSignal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} -> {self.instance_id} ({self.status})"
-
-
-# Every process that loads the models (web, worker, beat) knows the inbox's Celery tasks by name.
-from workflows.waits import signal_tasks  # noqa: E402,F401

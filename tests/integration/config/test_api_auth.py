@@ -98,3 +98,10 @@ def test_a_missing_object_is_a_404_whose_message_says_what_was_not_found(api_cli
     assert definition["code"] == instance["code"] == "not_found"
     assert "no-such-workflow" in definition["message"]
     assert "instance" in instance["message"].lower() and instance["message"].endswith(".")
+
+
+def test_web_nodes_on_postgresql_put_the_signal_fast_path_in_front_of_django() -> None:
+    import config.asgi as asgi
+
+    assert asgi.application is not asgi.routed
+    assert asgi.application.__qualname__.startswith("signal_fast_path")

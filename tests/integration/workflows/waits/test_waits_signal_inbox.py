@@ -138,11 +138,14 @@ def test_the_fast_path_accepts_like_the_view_and_leaves_every_refusal_to_django(
     token = Token.objects.create(user=staff).key
     env = {**cluster.env, "SECURE_SSL_REDIRECT": "false"}
     plain, fast = free_port(), free_port()
-    fast_args = [*daphne_args(fast)[:-1], "workflows.api.signal_asgi:application"]
     auth = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
-    with (
-        running(daphne_args(plain), env, log=tmp_path / "plain.log") as a,
-        running(fast_args, env, log=tmp_path / "fast.log") as b,
+    with (  # both serve config.asgi:application, as web nodes do: the fast path off, then on
+        running(
+            daphne_args(plain), {**env, "FLOWDESK_SIGNAL_FAST_PATH": "false"}, log=tmp_path / "plain.log"
+        ) as a,
+        running(
+            daphne_args(fast), {**env, "FLOWDESK_SIGNAL_FAST_PATH": "true"}, log=tmp_path / "fast.log"
+        ) as b,
     ):
         for port, process in ((plain, a), (fast, b)):
             wait_for_http(f"http://127.0.0.1:{port}/accounts/login/", timeout=60, process=process)
