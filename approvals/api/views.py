@@ -18,7 +18,7 @@ from approvals.api.serializers import (
     EventOutputSerializer,
     TaskOutputSerializer,
 )
-from approvals.selectors.inbox import InboxFilters, InboxPaginator, InboxQuery
+from approvals.selectors.inbox import COUNT_CAP, InboxFilters, InboxPaginator, InboxQuery
 from approvals.selectors.tasks import task_get_for_user, task_view
 from approvals.services.assignment import task_claim, task_delegate, task_unclaim
 from approvals.services.comments import comment_add
@@ -27,7 +27,8 @@ from approvals.services.deciding import task_decide, tasks_decide_bulk
 
 class InboxPagination(PageNumberPagination):
     """Page numbers over `InboxPaginator`: `count` is exact up to COUNT_CAP tasks, and
-    `count_capped` says when there are more than that."""
+    `count_exact` (as in `config.pagination.CappedCountPagination`) is false when there
+    are more than that."""
 
     django_paginator_class = InboxPaginator
     page_size = 25
@@ -36,8 +37,16 @@ class InboxPagination(PageNumberPagination):
 
     def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)
-        response.data["count_capped"] = self.page.paginator.capped
+        response.data["count_exact"] = not self.page.paginator.capped
         return response
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        described = super().get_paginated_response_schema(schema)
+        described["properties"]["count_exact"] = {
+            "type": "boolean",
+            "description": f"False when more than {COUNT_CAP:,} tasks match (count is then the cap).",
+        }
+        return described
 
 
 def _detail(task_id: Any, user: Any) -> dict[str, Any]:

@@ -55,10 +55,13 @@ def inbox_rows(*, repeats: int) -> list[Row]:
         ("API first page", "/api/tasks/", API_TARGET_S),
         ("API filtered (workflow + SLA at risk)", f"/api/tasks/?workflow={workflow}&sla=at_risk", API_TARGET_S),
         ("API search (business key prefix)", f"/api/tasks/?q={term}", API_TARGET_S),
-        ("API 'everything I can see' (history), first page", "/api/tasks/?scope=all", None),
+        ("API 'everything I can see' (history, newest first), first page", "/api/tasks/?scope=all", API_TARGET_S),
+        ("API 'decided by me' (history, latest decision first), first page", "/api/tasks/?scope=done", API_TARGET_S),
         ("page first page", "/inbox/", PAGE_TARGET_S),
         ("page filtered (workflow + SLA at risk)", f"/inbox/?workflow={workflow}&sla=at_risk", PAGE_TARGET_S),
         ("page search (business key prefix)", f"/inbox/?q={term}", PAGE_TARGET_S),
+        ("page 'everything I can see', first page", "/inbox/?scope=all", PAGE_TARGET_S),
+        ("page 'decided by me', first page", "/inbox/?scope=done", PAGE_TARGET_S),
     ]  # fmt: skip
     rows = [Row(f"inbox of a typical user ({TYPICAL_USER}): tasks to decide", first["count"], "")]
     for label, url, target in cases:
@@ -70,4 +73,14 @@ def inbox_rows(*, repeats: int) -> list[Row]:
             rows.append(Row(f"inbox {label}: p95", ms(p95), "ms", f"< {ms(target):g} ms", p95 < target))
     rows.append(Row("inbox API first page: SQL statements", statements(client, "/api/tasks/"), ""))
     rows.append(Row("inbox page first page: SQL statements", statements(client, "/inbox/"), ""))
+    rows.append(
+        Row(
+            "inbox API 'everything I can see': SQL statements",
+            statements(client, "/api/tasks/?scope=all"),
+            "",
+        )
+    )
+    rows.append(
+        Row("inbox API 'decided by me': SQL statements", statements(client, "/api/tasks/?scope=done"), "")
+    )
     return rows

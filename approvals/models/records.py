@@ -50,7 +50,11 @@ class Decision(ImmutableRow):
     class Meta:
         ordering = ["decided_at", "pk"]
         verbose_name = "decision"
-        indexes = [models.Index(fields=["request", "decided_at"])]
+        indexes = [
+            models.Index(fields=["request", "decided_at"]),
+            # "Decided by me", newest first: the inbox's `done` scope reads a page off it
+            models.Index(fields=["user", "-decided_at", "-task"], name="decision_user_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.outcome} on task {self.task_id}"

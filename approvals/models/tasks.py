@@ -72,6 +72,9 @@ class ApprovalTask(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["assignee", "state"]),
             models.Index(fields=["state", "-priority", "created_at"]),
             models.Index(fields=["request", "position"]),
+            # "Everything I can see", newest first; and its count reads the holder's task ids
+            models.Index(fields=["-created_at", "-id"], name="task_created_recent"),
+            models.Index(fields=["assignee", "id"], name="task_assignee_ids"),
         ]
 
     def __str__(self) -> str:

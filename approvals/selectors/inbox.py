@@ -4,7 +4,8 @@ Paged by `InboxPaginator`: a capped count, the page's ids, its rows joined and t
 candidate groups, whatever the page size (asserted in tests/integration/approvals/
 test_api_tasks.py). The live scopes (actionable, mine, group) read the live slice
 (`LiveCandidate`, `access.live_task_ids`), so their cost follows the user's live tasks,
-not the millions of decided ones.
+not the millions of decided ones. The history scopes (done, all), unfiltered and in their default
+(newest first) order, are read off indexes (`selectors.history`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from approvals.models import LIVE_STATES, ApprovalTask, LiveCandidate, SlaState, TaskState
 from approvals.selectors.access import actionable_q, live_task_ids, visible_q
+from approvals.selectors.history import HISTORY_ORDERINGS, history_count, history_fast, history_ids
 from workflows.models import WorkflowDefinition
 from workflows.services.errors import invalid
 
@@ -33,8 +35,14 @@ ORDERINGS = {
     "-priority": ("priority", F("sla__due_at").asc(nulls_last=True), "pk"),
     "created": ("created_at", "pk"),
     "-created": ("-created_at", "-pk"),
+    "-decided": (F("decision__decided_at").desc(nulls_last=True), "-pk"),  # the `done` scope only
 }
 DEFAULT_ORDERING = "due"
+"""The live scopes' default; the history scopes sort by their own time (`HISTORY_ORDERINGS`)."""
+
+
+def default_ordering(scope: str) -> str:
+    return HISTORY_ORDERINGS.get(scope, DEFAULT_ORDERING)
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,16 @@ class InboxFilters:
     due_before: datetime | None = None
     due_after: datetime | None = None
     q: str = ""
-    ordering: str = DEFAULT_ORDERING
+    ordering: str = ""  # empty: the scope's default (`default_ordering`)
+
+    def __post_init__(self) -> None:
+        if not self.ordering:
+            object.__setattr__(self, "ordering", default_ordering(self.scope))
+
+    @property
+    def filtered(self) -> bool:
+        """Whether anything narrows the scope (workflow, SLA, due dates, search)."""
+        return bool(self.workflow or self.sla or self.due_before or self.due_after or self.q)
 
     @classmethod
     def parse(cls, params: Any) -> InboxFilters:
@@ -56,9 +73,10 @@ class InboxFilters:
         sla = params.get("sla") or ""
         if sla and sla not in SLA_FILTERS:
             raise invalid("sla", f"Choose one of: {', '.join(SLA_FILTERS)}.")
-        ordering = params.get("ordering") or DEFAULT_ORDERING
-        if ordering not in ORDERINGS:
-            raise invalid("ordering", f"Choose one of: {', '.join(ORDERINGS)}.")
+        ordering = params.get("ordering") or default_ordering(scope)
+        choices = [key for key in ORDERINGS if key != "-decided" or scope == "done"]
+        if ordering not in choices:
+            raise invalid("ordering", f"Choose one of: {', '.join(choices)}.")
         return cls(
             scope=scope,
             workflow=(params.get("workflow") or "").strip()[:64],
@@ -78,7 +96,7 @@ class InboxFilters:
             "due_before": self.due_before.date().isoformat() if self.due_before else "",
             "due_after": self.due_after.date().isoformat() if self.due_after else "",
             "q": self.q,
-            "ordering": self.ordering if self.ordering != DEFAULT_ORDERING else "",
+            "ordering": self.ordering if self.ordering != default_ordering(self.scope) else "",
         }
         return {key: value for key, value in values.items() if value}
 
@@ -228,12 +246,22 @@ class InboxQuery:
     def tasks(self) -> QuerySet[ApprovalTask]:
         return inbox_for_user(self.user, self.filters)
 
+    @cached_property
+    def history(self) -> bool:
+        """A history scope in its own time order, unfiltered (`selectors.history`)."""
+        return history_fast(self.filters.scope, self.filters.ordering, filtered=self.filters.filtered)
+
+    @cached_property
+    def groups(self) -> list[int]:
+        return list(self.user.groups.values_list("id", flat=True)) if self.filters.scope == "all" else []  # type: ignore[attr-defined]
+
 
 class InboxPaginator(Paginator):
     """Pages of an `InboxQuery` (or of an `inbox_for_user` queryset). The count stops at
     COUNT_CAP; a page reads its ids first, then joins instance, workflow and people for
     those ids only. Live scopes take both from `LiveCandidate` (its rows carry the sort
-    keys, so neither statement reads a task); the others from the tasks."""
+    keys, so neither statement reads a task); unfiltered history scopes in their own time
+    order from indexes (`selectors.history`); the others from the tasks."""
 
     def _query(self) -> InboxQuery | None:
         return self.object_list if isinstance(self.object_list, InboxQuery) else None
@@ -247,6 +275,8 @@ class InboxPaginator(Paginator):
         query = self._query()
         if query is not None and query.entries is not None:
             return query.entries.values("task_id").distinct()[: COUNT_CAP + 1].count()
+        if query is not None and query.history:
+            return history_count(query.filters.scope, query.user, query.groups, COUNT_CAP)
         return self._tasks().order_by().values("pk")[: COUNT_CAP + 1].count()
 
     @property
@@ -262,6 +292,8 @@ class InboxPaginator(Paginator):
         query = self._query()
         if query is not None and query.entries is not None:
             rows = entry_rows(query.entries, query.filters.ordering, bottom, top)
+        elif query is not None and query.history:
+            rows = rows_in_order(history_ids(query.filters.scope, query.user, query.groups, bottom, top))
         else:
             rows = page_rows(self._tasks(), bottom, top)
         return self._get_page(rows, number, self)
@@ -273,7 +305,13 @@ def entry_rows(entries: QuerySet[LiveCandidate], ordering: str, bottom: int, top
         return []
     order = ENTRY_ORDERINGS[ordering]
     keys = entries.values_list("task_id", "due_at", "priority", "created_at").distinct().order_by(*order)
-    ids = [row[0] for row in keys[bottom:top]]
+    return rows_in_order([row[0] for row in keys[bottom:top]])
+
+
+def rows_in_order(ids: list[int]) -> list[ApprovalTask]:
+    """The tasks `ids`, joined for display, in that order (one statement and a prefetch)."""
+    if not ids:
+        return []
     found = {task.pk: task for task in _joined(ApprovalTask.objects.filter(pk__in=ids))}
     return [found[pk] for pk in ids if pk in found]
 

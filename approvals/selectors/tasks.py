@@ -7,8 +7,9 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from approvals.domain.forms import FormField, form_fields
 from approvals.models import ApprovalTask, Comment, Decision, TaskEvent
-from approvals.selectors.access import can_see, decide_refusal
+from approvals.selectors.access import can_see, decide_refusal, visible_q
 from approvals.services.errors import TaskNotFound
 
 
@@ -34,6 +35,23 @@ def task_get_for_user(task_id: Any, user: AbstractBaseUser) -> ApprovalTask:
     if task is None or not can_see(task, user):
         raise TaskNotFound()
     return task
+
+
+def task_form_for_user(task_id: Any, user: AbstractBaseUser) -> tuple[FormField, ...]:
+    """The form of a task `user` may see, in one statement (the decide path's visible-task
+    lookup, `access.visible_q`, reading the step's form with it); TaskNotFound otherwise.
+    The decision itself checks again under its locks."""
+    try:
+        pk = int(task_id)
+    except (TypeError, ValueError):
+        raise TaskNotFound() from None
+    if not user.is_authenticated:
+        raise TaskNotFound()
+    found = ApprovalTask.objects.filter(visible_q(user), pk=pk).values_list("request__form", flat=True)
+    form = found.first()
+    if form is None:
+        raise TaskNotFound()
+    return form_fields(form)
 
 
 @dataclass

@@ -21,7 +21,7 @@ from approvals.selectors.inbox import (
     InboxQuery,
     inbox_workflows,
 )
-from approvals.selectors.tasks import task_get_for_user, task_view
+from approvals.selectors.tasks import task_form_for_user, task_get_for_user, task_view
 from approvals.services.assignment import task_claim, task_delegate, task_unclaim
 from approvals.services.comments import comment_add
 from approvals.services.deciding import task_decide, tasks_decide_bulk
@@ -138,9 +138,9 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 
 
 def _form_values(request: HttpRequest, task_id: int) -> dict[str, Any]:
-    task = task_get_for_user(task_id, request.user)
+    """The posted form values; TaskNotFound (404) for a task the user cannot see."""
     values: dict[str, Any] = {}
-    for field in task.request.form_fields:
+    for field in task_form_for_user(task_id, request.user):
         raw = request.POST.get(f"field_{field.name}", "")
         if field.type == "boolean":
             values[field.name] = "true" if raw else "false"
