@@ -18,6 +18,7 @@ from approvals.api.serializers import (
     EventOutputSerializer,
     TaskOutputSerializer,
 )
+from approvals.selectors import inbox as inbox_selectors
 from approvals.selectors.inbox import COUNT_CAP, InboxFilters, InboxPaginator, InboxQuery
 from approvals.selectors.tasks import task_get_for_user, task_view
 from approvals.services.assignment import task_claim, task_delegate, task_unclaim
@@ -37,7 +38,10 @@ class InboxPagination(PageNumberPagination):
 
     def get_paginated_response(self, data: Any) -> Response:
         response = super().get_paginated_response(data)
-        response.data["count_exact"] = not self.page.paginator.capped
+        capped = self.page.paginator.capped
+        response.data["count_exact"] = not capped
+        if capped:  # the paginator counted one past the cap to know it is over it
+            response.data["count"] = inbox_selectors.COUNT_CAP
         return response
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
