@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import platform
 import tempfile
 import warnings
@@ -18,6 +19,19 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from workflows.bench import engine, instance_list, realtime, scenarios, signals, timers
 from workflows.bench.scenarios import Row
 from workflows.bench.worker import celery_worker
+
+logger = logging.getLogger(__name__)
+
+
+def _engine_rows(user: Any, *, instances: int, latency_runs: int) -> list[Row]:
+    floor = scenarios.celery_floor(throughput_runs=instances, latency_runs=latency_runs)
+    return [
+        Row("raw Celery chain of 5: instances/s", floor.instances_per_s, "/s"),
+        Row("raw Celery chain of 5: steps/s", floor.steps_per_s, "/s"),
+        Row("raw Celery chain of 5: latency p50", floor.p50_ms, "ms"),
+        Row("raw Celery chain of 5: latency p95", floor.p95_ms, "ms"),
+        *engine.engine_rows(user=user, floor=floor, instances=instances, latency_runs=latency_runs),
+    ]
 
 
 class Command(BaseCommand):
@@ -58,54 +72,73 @@ class Command(BaseCommand):
         quick = options["quick"]
         sections = {name.strip() for name in options["sections"].split(",") if name.strip()}
         rows: list[Row] = []
+        failed: list[str] = []
+
+        def measure(title: str, work: Any) -> None:
+            """Run one scenario; a failure is reported as a row and the others still run."""
+            self.stdout.write(title)
+            try:
+                rows.extend(work())
+            except Exception as exc:  # reported as a row; the command then exits non-zero
+                logger.exception("benchmark scenario failed: %s", title)
+                failed.append(title)
+                rows.append(Row(f"{title.rstrip('…')}: FAILED ({type(exc).__name__})", 0, "", "runs", False))
+
         if "engine" in sections:  # counted in this process, before the worker starts
-            rows += engine.sql_rows(user)
+            measure("SQL statements per step…", lambda: engine.sql_rows(user))
         log = Path(tempfile.mkdtemp(prefix="flowdesk-bench-")) / "worker.log"
         with celery_worker(concurrency=2, pool="prefork", log=log):
             if "engine" in sections:
-                self.stdout.write("Raw Celery chain of 5 no-op tasks (the floor)…")
-                floor = scenarios.celery_floor(throughput_runs=instances, latency_runs=latency_runs)
-                rows += [
-                    Row("raw Celery chain of 5: instances/s", floor.instances_per_s, "/s"),
-                    Row("raw Celery chain of 5: steps/s", floor.steps_per_s, "/s"),
-                    Row("raw Celery chain of 5: latency p50", floor.p50_ms, "ms"),
-                    Row("raw Celery chain of 5: latency p95", floor.p95_ms, "ms"),
-                ]
-                self.stdout.write("Flowdesk engine: 5 core.echo tasks…")
-                rows += engine.engine_rows(
-                    user=user, floor=floor, instances=instances, latency_runs=latency_runs
+                measure(
+                    "Raw Celery chain of 5 no-op tasks (the floor), then the engine with 5 core.echo tasks…",
+                    lambda: _engine_rows(user, instances=instances, latency_runs=latency_runs),
                 )
             if sections & {"waits", "timers"}:
-                self.stdout.write("Timers due at once…")
-                rows += timers.timer_storm_rows(user, timers=500 if quick else 10_000)
+                measure(
+                    "Timers due at once…",
+                    lambda: timers.timer_storm_rows(user, timers=500 if quick else 10_000),
+                )
             if sections & {"waits", "signals"}:
-                self.stdout.write("Signals accepted per second…")
-                rows += signals.signal_rate_rows(
-                    user, instances=300 if quick else 5_000, background=20 if quick else 200
+                measure(
+                    "Signals accepted per second…",
+                    lambda: signals.signal_rate_rows(
+                        user, instances=300 if quick else 5_000, background=20 if quick else 200
+                    ),
                 )
             if "realtime" in sections:
-                self.stdout.write("Commit-to-socket delivery on channels-redis…")
-                rows += realtime.socket_delivery_rows(
-                    user=user, sockets=20 if quick else 200, commits=20 if quick else 200
+                measure(
+                    "Commit-to-socket delivery on channels-redis…",
+                    lambda: realtime.socket_delivery_rows(
+                        user=user, sockets=20 if quick else 200, commits=20 if quick else 200
+                    ),
                 )
             if "approvals" in sections:  # deciding reaches the next step on the worker
                 from approvals.bench import approvals_rows
 
-                self.stdout.write("Inbox and decisions with many tasks stored (generated once, reused)…")
-                rows += approvals_rows(user=user, quick=quick)
+                measure(
+                    "Inbox and decisions with many tasks stored (generated once, reused)…",
+                    lambda: approvals_rows(user=user, quick=quick),
+                )
         if "lists" in sections:
-            self.stdout.write("Instance list with many instances stored (generated once, reused)…")
-            rows += instance_list.instance_list_rows(user=user, total=10_000 if quick else 1_000_000)
+            measure(
+                "Instance list with many instances stored (generated once, reused)…",
+                lambda: instance_list.instance_list_rows(user=user, total=10_000 if quick else 1_000_000),
+            )
         if "definitions" in sections:
-            self.stdout.write("Validation and API figures…")
-            rows += scenarios.validation_rows()
-            rows += scenarios.api_save_rows(user=user)
+            measure(
+                "Validation and API figures…",
+                lambda: scenarios.validation_rows() + scenarios.api_save_rows(user=user),
+            )
         if "designer" in sections:
             from designer.bench import designer_rows
 
-            self.stdout.write("Designer: a 500-node graph in headless chromium…")
-            rows += designer_rows(user=user, quick=quick)
+            measure(
+                "Designer: a 500-node graph in headless chromium…",
+                lambda: designer_rows(user=user, quick=quick),
+            )
         self._report(rows, Path(options["output"]), instances=instances)
+        if failed:
+            raise CommandError(f"{len(failed)} scenario(s) failed: {'; '.join(failed)} (see the log above)")
 
     def _report(self, rows: list[Row], folder: Path, *, instances: int) -> None:
         width = max(len(row.name) for row in rows)
