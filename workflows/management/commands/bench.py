@@ -34,6 +34,13 @@ def _engine_rows(user: Any, *, instances: int, latency_runs: int) -> list[Row]:
     ]
 
 
+def _number(value: float) -> str:
+    """Counts in full with separators (1,000,470, not 1.00047e+06); other figures as measured."""
+    if float(value).is_integer() and abs(value) >= 10_000:
+        return f"{int(value):,}"
+    return f"{value:g}"
+
+
 class Command(BaseCommand):
     help = (
         "Measure Flowdesk against a raw Celery chain on the same broker: engine throughput and latency, "
@@ -147,7 +154,7 @@ class Command(BaseCommand):
         self.stdout.write(f"| {'-' * width} | {'-' * 12}:| {'-' * 12} |")
         for row in rows:
             verdict = "" if row.ok is None else (" ✓" if row.ok else " ✗")
-            figure = f"{row.value:g} {row.unit}"
+            figure = f"{_number(row.value)} {row.unit}"
             self.stdout.write(f"| {row.name:<{width}} | {figure:>12} | {row.target + verdict:<12} |")
         folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
