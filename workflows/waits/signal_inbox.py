@@ -27,7 +27,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied
@@ -115,10 +115,14 @@ def signal_accept(
     key = _uuid(instance_id)
     user_id = actor.pk if actor is not None and actor.is_authenticated else None
     staff = bool(user_id and actor.is_staff)
-    read, insert = _sql()
-    with connection.cursor() as cursor:
-        cursor.execute(read, {"staff": staff, "user": user_id, "signal_id": signal_id, "instance": key})
-        row = cursor.fetchone()
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        read, insert = _sql()
+        with connection.cursor() as cursor:
+            cursor.execute(read, {"staff": staff, "user": user_id, "signal_id": signal_id, "instance": key})
+            row = cursor.fetchone()
+    else:
+        row = _read_portable(key, actor, signal_id)
     if row is None or user_id is None:
         raise Http404("no such instance")
     status, version_id, rank, waiting, earlier = row
@@ -136,9 +140,12 @@ def signal_accept(
     now = timezone.now()
     values = {"instance": key, "signal_id": signal_id, "name": name, "payload": json.dumps(payload),
               "user": user_id, "now": now}  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute(insert, values)
-        inserted = cursor.fetchone()
+    if postgres:
+        with connection.cursor() as cursor:
+            cursor.execute(insert, values)
+            inserted = cursor.fetchone()
+    else:
+        inserted = _insert_portable(values)
     if inserted is None:  # the same id arrived from another request in between
         earlier = ReceivedSignal.objects.filter(instance_id=key, signal_id=signal_id).values_list(
             "pk", flat=True
@@ -159,6 +166,48 @@ def signal_accept(
 
         dispatch_after_commit(signal.pk)
     return Acceptance(signal, duplicate=False, instance_status=str(status))
+
+
+def _read_portable(key: UUID, actor: Any, signal_id: str) -> tuple[Any, ...] | None:
+    """The read of `_sql` through the ORM, for databases other than PostgreSQL (standalone
+    SQLite): a few statements instead of one, the same answers."""
+    from workflows.selectors.definitions import access_rank
+
+    instance = WorkflowInstance.objects.select_related("definition").filter(pk=key).first()
+    if instance is None or actor is None or not actor.is_authenticated:
+        return None
+    waiting = list(
+        StepExecution.objects.filter(instance_id=key, node_type="signal", status="waiting")
+        .order_by("created_at", "visit")
+        .values_list("node_id", flat=True)
+    )
+    earlier = (
+        ReceivedSignal.objects.filter(instance_id=key, signal_id=signal_id)
+        .values_list("pk", flat=True)
+        .first()
+        if signal_id
+        else None
+    )
+    return instance.status, instance.version_id, access_rank(actor, instance.definition), waiting, earlier
+
+
+def _insert_portable(values: dict[str, Any]) -> tuple[int] | None:
+    """The INSERT ... ON CONFLICT DO NOTHING of `_sql` through the ORM: None when the
+    signal id is already stored for the instance."""
+    try:
+        with transaction.atomic():
+            stored = ReceivedSignal.objects.create(
+                instance_id=values["instance"],
+                signal_id=values["signal_id"],
+                name=values["name"],
+                payload=json.loads(values["payload"]),
+                status=SignalStatus.ACCEPTED,
+                sent_by_id=values["user"],
+                received_at=values["now"],
+            )
+    except IntegrityError:
+        return None
+    return (stored.pk,)
 
 
 def _stored(pk: int) -> ReceivedSignal:
