@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -248,7 +249,10 @@ class InboxQuery:
 
     @cached_property
     def history(self) -> bool:
-        """A history scope in its own time order, unfiltered (`selectors.history`)."""
+        """A history scope in its own time order, unfiltered (`selectors.history`, whose SQL is
+        PostgreSQL's; other databases, e.g. standalone SQLite, page it from the tasks)."""
+        if connection.vendor != "postgresql":
+            return False
         return history_fast(self.filters.scope, self.filters.ordering, filtered=self.filters.filtered)
 
     @cached_property
