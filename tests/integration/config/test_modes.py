@@ -122,3 +122,67 @@ def test_a_pooled_web_node_serves_many_concurrent_requests_without_exhausting_po
 
     # then every one reached the database
     assert all(report["components"]["database"]["ok"] for report in reports)
+
+
+def _api(port: int, method: str, path: str, token: str, body: object = None) -> tuple[int, object]:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/{path}",
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def test_standalone_mode_on_sqlite_delivers_signals_and_pages_every_inbox_scope(tmp_path: Path) -> None:
+    import subprocess
+    import time
+
+    from workflows.bench.waits_common import graph, node
+
+    # given: standalone on SQLite, with an API token for the demo admin
+    port = free_port()
+    env = process_env(
+        {"DATABASE_URL": None, "REDIS_URL": None, "DEBUG": "true", "FLOWDESK_VAR_DIR": str(tmp_path)}
+    )
+    args = [PYTHON, "manage.py", "standalone", "--port", str(port)]
+    with running(args, env, log=tmp_path / "standalone.log") as process:
+        wait_for_http(f"http://127.0.0.1:{port}/accounts/login/", timeout=60, process=process)
+        made = subprocess.run(
+            [PYTHON, "manage.py", "drf_create_token", "admin"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        token = made.stdout.split()[2]
+        document = graph(node("wait", "signal", name="go"), {})
+        assert (
+            _api(port, "POST", "definitions/", token, {"key": "sq-signal", "name": "S", "graph": document})[0]
+            == 201
+        )
+        assert _api(port, "POST", "definitions/sq-signal/publish/", token, {"notes": "t"})[0] == 201
+        _, instance = _api(port, "POST", "instances/", token, {"definition": "sq-signal", "input": {}})
+
+        # when a signal is sent, then it is accepted and applied by the in-process worker
+        sent = _api(port, "POST", f"instances/{instance['id']}/signals/", token, {"name": "go", "id": "s1"})
+        deadline = time.monotonic() + 30
+        while _api(port, "GET", f"instances/{instance['id']}/", token)[1]["status"] != "completed":
+            assert time.monotonic() < deadline, "the signal was not applied"
+            time.sleep(0.2)
+        signals = _api(port, "GET", f"instances/{instance['id']}/signals/", token)[1]
+        scopes = [
+            _api(port, "GET", f"tasks/?scope={scope}", token)[0]
+            for scope in ("actionable", "mine", "group", "all", "done")
+        ]
+
+    assert sent[0] == 202 and sent[1]["signal"]["status"] == "accepted"
+    assert [(s["id"], s["status"], s["node_id"]) for s in signals] == [("s1", "delivered", "wait")]
+    assert scopes == [200] * 5
