@@ -201,8 +201,12 @@ def test_a_worker_keeps_its_database_connection_from_task_to_task(cluster) -> No
     ]
     for instance in started:
         assert wait_finished(instance.id).status == "completed"
-    # then: the same PostgreSQL backend served them all (no new connection per task)
-    assert before and _other_backends() == before
+    # then: the worker's backend served them all: it is still there, and the twenty tasks did
+    # not open connections of their own (a connection per task would add at least twenty;
+    # one or two may come and go from other processes of a busy CI machine)
+    after = _other_backends()
+    assert before and before & after
+    assert len(after - before) <= 2, after - before
 
 
 def test_a_step_delivered_by_the_broker_costs_its_claim_and_one_guarded_write(meddler, settings) -> None:
