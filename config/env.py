@@ -73,3 +73,9 @@ def derived_key(secret: str, purpose: str) -> str:
     """A key for one purpose derived from `secret` (HMAC-SHA256, hex): using the secret
     itself for several purposes would let one use's outputs help attack another."""
     return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).hexdigest()
+
+
+def beat_entry(task: str, every: float, *, expires_after: float = 1, floor: float = 1.0) -> dict[str, object]:
+    """A Celery beat entry running `task` every `every` seconds; a run not picked up within
+    `expires_after` intervals (at least `floor` seconds) expires instead of piling up."""
+    return {"task": task, "schedule": every, "options": {"expires": max(every * expires_after, floor)}}

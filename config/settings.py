@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 
+from config.env import beat_entry as _beat
 from config.env import derived_key as _derived_key
 from config.env import env_bool, env_float, env_int, env_list, secret_key
 from workflows.observability.logs import logging_config as _logging_config
@@ -222,19 +223,11 @@ FLOWDESK_CIRCUIT_CACHE_SECONDS = env_float(ENV, "FLOWDESK_CIRCUIT_CACHE_SECONDS"
 FLOWDESK_MAX_ACTIVATIONS_PER_NODE = env_int(ENV, "FLOWDESK_MAX_ACTIVATIONS_PER_NODE", 1000)
 # Push every execution event to the channel groups instance-<id> and definition-<key>.
 FLOWDESK_PUBLISH_EVENTS = env_bool(ENV, "FLOWDESK_PUBLISH_EVENTS", default=True)
-CELERY_BEAT_SCHEDULE.update(
-    {
-        "workflows.fire_due_waits": {
-            "task": "workflows.fire_due_waits",
-            "schedule": FLOWDESK_DUE_WAITS_INTERVAL,
-            "options": {"expires": max(FLOWDESK_DUE_WAITS_INTERVAL * 5, 1.0)},
-        },
-        "workflows.reap_steps": {
-            "task": "workflows.reap_steps",
-            "schedule": FLOWDESK_REAPER_INTERVAL,
-            "options": {"expires": max(FLOWDESK_REAPER_INTERVAL * 2, 1.0)},
-        },
-    }
+CELERY_BEAT_SCHEDULE["workflows.fire_due_waits"] = _beat(
+    "workflows.fire_due_waits", FLOWDESK_DUE_WAITS_INTERVAL, expires_after=5
+)
+CELERY_BEAT_SCHEDULE["workflows.reap_steps"] = _beat(
+    "workflows.reap_steps", FLOWDESK_REAPER_INTERVAL, expires_after=2
 )
 
 # --- Waits (workflows.waits): sub-workflows, schedules, triggers ---------------------
@@ -250,40 +243,28 @@ FLOWDESK_WAITS_SWEEP_INTERVAL = env_float(ENV, "FLOWDESK_WAITS_SWEEP_INTERVAL", 
 FLOWDESK_WAITS_SWEEP_GRACE_SECONDS = env_float(ENV, "FLOWDESK_WAITS_SWEEP_GRACE_SECONDS", 30.0)
 # Workers re-read the internal triggers ("when A ends, start B") at most this often.
 FLOWDESK_TRIGGER_CACHE_SECONDS = env_float(ENV, "FLOWDESK_TRIGGER_CACHE_SECONDS", 5.0)
-CELERY_BEAT_SCHEDULE["workflows.run_due_schedules"] = {
-    "task": "workflows.run_due_schedules",
-    "schedule": FLOWDESK_SCHEDULES_INTERVAL,
-    "options": {"expires": max(FLOWDESK_SCHEDULES_INTERVAL, 1.0)},
-}
+CELERY_BEAT_SCHEDULE["workflows.run_due_schedules"] = _beat(
+    "workflows.run_due_schedules", FLOWDESK_SCHEDULES_INTERVAL
+)
 # Signals accepted by the API are applied by workers; a signal whose message was lost is
 # applied by this sweep once it is older than FLOWDESK_SIGNAL_PENDING_GRACE_SECONDS.
 FLOWDESK_SIGNAL_PENDING_GRACE_SECONDS = env_float(ENV, "FLOWDESK_SIGNAL_PENDING_GRACE_SECONDS", 60.0)
 FLOWDESK_SIGNAL_SWEEP_INTERVAL = env_float(ENV, "FLOWDESK_SIGNAL_SWEEP_INTERVAL", 10.0)
-CELERY_BEAT_SCHEDULE["workflows.apply_pending_signals"] = {
-    "task": "workflows.apply_pending_signals",
-    "schedule": FLOWDESK_SIGNAL_SWEEP_INTERVAL,
-    "options": {"expires": max(FLOWDESK_SIGNAL_SWEEP_INTERVAL, 1.0)},
-}
+CELERY_BEAT_SCHEDULE["workflows.apply_pending_signals"] = _beat(
+    "workflows.apply_pending_signals", FLOWDESK_SIGNAL_SWEEP_INTERVAL
+)
 # The signal endpoints remember an authenticated token this long (seconds).
 FLOWDESK_SIGNAL_TOKEN_CACHE_SECONDS = env_float(ENV, "FLOWDESK_SIGNAL_TOKEN_CACHE_SECONDS", 5.0)
 # Web nodes on PostgreSQL accept new token-authenticated signals in front of Django's request
 # cycle (config/asgi.py), on this many threads per process, each keeping a connection.
 FLOWDESK_SIGNAL_FAST_PATH = env_bool(ENV, "FLOWDESK_SIGNAL_FAST_PATH", default=IS_POSTGRES)
 FLOWDESK_SIGNAL_ACCEPT_THREADS = env_int(ENV, "FLOWDESK_SIGNAL_ACCEPT_THREADS", 4)
-CELERY_BEAT_SCHEDULE["workflows.sweep_waits"] = {
-    "task": "workflows.sweep_waits",
-    "schedule": FLOWDESK_WAITS_SWEEP_INTERVAL,
-    "options": {"expires": max(FLOWDESK_WAITS_SWEEP_INTERVAL, 1.0)},
-}
+CELERY_BEAT_SCHEDULE["workflows.sweep_waits"] = _beat("workflows.sweep_waits", FLOWDESK_WAITS_SWEEP_INTERVAL)
 
 # --- Approvals (approvals.services.sla_checker) -------------------------------------
 # SLA records are checked this often (seconds): at risk, breached, escalation actions.
 FLOWDESK_SLA_CHECK_INTERVAL = env_float(ENV, "FLOWDESK_SLA_CHECK_INTERVAL", 60.0)
-CELERY_BEAT_SCHEDULE["approvals.sla_check"] = {
-    "task": "approvals.sla_check",
-    "schedule": FLOWDESK_SLA_CHECK_INTERVAL,
-    "options": {"expires": max(FLOWDESK_SLA_CHECK_INTERVAL, 1.0)},
-}
+CELERY_BEAT_SCHEDULE["approvals.sla_check"] = _beat("approvals.sla_check", FLOWDESK_SLA_CHECK_INTERVAL)
 
 # --- REST framework -------------------------------------------------------
 REST_FRAMEWORK = {
@@ -379,11 +360,7 @@ FLOWDESK_METRICS_WORKER_ADDR = ENV.get("FLOWDESK_METRICS_WORKER_ADDR", "127.0.0.
 # every earlier seal fail verification).
 FLOWDESK_AUDIT_KEY = ENV.get("FLOWDESK_AUDIT_KEY", "").strip() or _derived_key(SECRET_KEY, "flowdesk.audit")
 FLOWDESK_AUDIT_SEAL_INTERVAL = env_float(ENV, "FLOWDESK_AUDIT_SEAL_INTERVAL", 60.0)
-CELERY_BEAT_SCHEDULE["workflows.audit_seal"] = {
-    "task": "workflows.audit_seal",
-    "schedule": FLOWDESK_AUDIT_SEAL_INTERVAL,
-    "options": {"expires": max(FLOWDESK_AUDIT_SEAL_INTERVAL, 1.0)},
-}
+CELERY_BEAT_SCHEDULE["workflows.audit_seal"] = _beat("workflows.audit_seal", FLOWDESK_AUDIT_SEAL_INTERVAL)
 
 # --- Data retention (workflows.retention) -------------------------------------
 # Finished instances older than this many days are archived or deleted (0: keep forever).
@@ -396,8 +373,6 @@ FLOWDESK_RETENTION_BATCH = env_int(ENV, "FLOWDESK_RETENTION_BATCH", 200)
 FLOWDESK_RETENTION_INTERVAL = env_float(ENV, "FLOWDESK_RETENTION_INTERVAL", 3600.0)
 CELERY_IMPORTS = ["workflows.retention.tasks", "workflows.audit.tasks"]
 if FLOWDESK_RETENTION_DAYS > 0:
-    CELERY_BEAT_SCHEDULE["workflows.purge_instances"] = {
-        "task": "workflows.purge_instances",
-        "schedule": FLOWDESK_RETENTION_INTERVAL,
-        "options": {"expires": max(FLOWDESK_RETENTION_INTERVAL, 60.0)},
-    }
+    CELERY_BEAT_SCHEDULE["workflows.purge_instances"] = _beat(
+        "workflows.purge_instances", FLOWDESK_RETENTION_INTERVAL, floor=60.0
+    )
