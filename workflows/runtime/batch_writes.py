@@ -23,6 +23,7 @@ PostgreSQL only (the callers fall back to one transaction per event elsewhere).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -77,14 +78,10 @@ class _Statements:
         )
 
 
-_statements: _Statements | None = None
-
-
+@cache
 def _sql() -> _Statements:
-    global _statements
-    if _statements is None:
-        _statements = _Statements()
-    return _statements
+    """The statements, spelled once per process (on first use: the models must be ready)."""
+    return _Statements()
 
 
 def lock_instances(instance_ids: Iterable[Any]) -> dict[Any, WorkflowInstance]:

@@ -8,6 +8,7 @@ their instance.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -96,14 +97,10 @@ class _Statements:
         )
 
 
-_statements: _Statements | None = None
-
-
+@cache
 def _sql() -> _Statements:
-    global _statements
-    if _statements is None:
-        _statements = _Statements()
-    return _statements
+    """The statements, spelled once per process (on first use: the models must be ready)."""
+    return _Statements()
 
 
 def instance_info(instance: WorkflowInstance) -> InstanceInfo:
