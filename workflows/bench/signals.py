@@ -8,7 +8,6 @@ daphne processes. From `manage.py bench` (or a shell) with a user allowed to sta
 
 from __future__ import annotations
 
-import http.client
 import json
 import logging
 import os
@@ -22,6 +21,8 @@ from typing import Any
 
 from django.db import connection
 
+from workflows.bench.cpu import CpuMeter
+from workflows.bench.http_load import post_request, run_load
 from workflows.bench.scenarios import Row
 from workflows.bench.waits_common import ensure, free_port, graph, node, process, start_many, wait_for_port
 from workflows.models import WorkflowInstance
@@ -68,10 +69,18 @@ def signal_rate_rows(
             stack.enter_context(process(args, tmp / f"daphne-{port}.log", env=env))
         for port in ports:
             wait_for_port(port)
+        requests = _requests([ports[i % len(ports)] for i in range(clients)], token.key, ids, clients)
         load = threading.Thread(target=_background_load, args=(user, BENCH_KEY, background), daemon=True)
         load.start()
         started = time.perf_counter()
-        accepted, refused, elapsed = _blast(ports, token.key, ids, clients)
+        meter = CpuMeter(_cpu_groups(ports, connection.settings_dict["NAME"]))
+        meter.start()
+        result = run_load(ports, requests, clients)
+        cpu = meter.stop()
+        accepted, elapsed = result.count(202), result.elapsed
+        refused = result.others(202)
+        if refused:
+            logger.warning("signal benchmark: answers by status: %s", dict(result.statuses))
         completed = _wait_completed(ids, timeout=max(60.0, instances / 20))
         applied_in = time.perf_counter() - started
         load.join(timeout=120)
@@ -86,6 +95,7 @@ def signal_rate_rows(
             round(completed / applied_in, 1),
             "/s",
         ),
+        *_cpu_rows(cpu, accepted),
     ]
 
 
@@ -109,43 +119,34 @@ def _background_load(user: Any, key: str, count: int) -> None:
         connection.close()
 
 
-def _blast(ports: list[int], token: str, ids: list[str], clients: int) -> tuple[int, int, float]:
-    counts: dict[str, int] = {"accepted": 0, "refused": 0}
-    refusals: dict[int, int] = {}
-    lock = threading.Lock()
-    barrier = threading.Barrier(clients + 1)
+def _requests(port_of: list[int], token: str, ids: list[str], clients: int) -> list[bytes]:
+    """The POSTs, built before the clock starts; request i goes out on connection i % clients."""
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+    requests = []
+    for n, instance_id in enumerate(ids):
+        body = json.dumps({"name": "go", "payload": {"ok": True}, "id": f"bench-{instance_id}"}).encode()
+        host = f"127.0.0.1:{port_of[n % clients]}"
+        requests.append(post_request(host, f"/api/instances/{instance_id}/signals/", body, headers))
+    return requests
 
-    def client(part: list[str], port: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
-        accepted = refused = 0
-        barrier.wait()
-        for instance_id in part:
-            body = json.dumps({"name": "go", "payload": {"ok": True}, "id": f"bench-{instance_id}"})
-            conn.request("POST", f"/api/instances/{instance_id}/signals/", body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            if response.status == 202:
-                accepted += 1
-            else:
-                refused += 1
-                with lock:
-                    refusals[response.status] = refusals.get(response.status, 0) + 1
-        conn.close()
-        with lock:
-            counts["accepted"] += accepted
-            counts["refused"] += refused
 
-    threads = [
-        threading.Thread(target=client, args=(ids[i::clients], ports[i % len(ports)])) for i in range(clients)
+def _cpu_groups(ports: list[int], database: str) -> dict[str, Any]:
+    me = os.getpid()
+    daphnes = tuple(f"-p {port} " for port in ports)
+    return {
+        "daphne": lambda pid, cmd: "daphne" in cmd and any(p in cmd for p in daphnes),
+        "PostgreSQL": lambda pid, cmd: cmd.startswith("postgres:") and f" {database} " in cmd,
+        "workers": lambda pid, cmd: "celery" in cmd and f"bench-{me}@" in cmd,
+        "load generator and background starts": lambda pid, cmd: pid == me,
+    }
+
+
+def _cpu_rows(seconds: dict[str, float], accepted: int) -> list[Row]:
+    if not accepted:
+        return []
+    rows = [
+        Row(f"signals: CPU per accepted signal, {name}", round(spent * 1000 / accepted, 2), "ms")
+        for name, spent in seconds.items()
     ]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    if refusals:
-        logger.warning("signal benchmark: refused answers by status: %s", refusals)
-    return counts["accepted"], counts["refused"], elapsed
+    total = round(sum(seconds.values()) * 1000 / accepted, 2)
+    return [*rows, Row("signals: CPU per accepted signal, all of the above", total, "ms")]
