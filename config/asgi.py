@@ -19,8 +19,11 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from config.daphne_requests import use_formless_requests  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 from workflows.api.signal_asgi import signal_fast_path  # noqa: E402
+
+use_formless_requests()  # daphne: no Twisted form parsing of bodies Django parses anyway
 
 routed = ProtocolTypeRouter(
     {
