@@ -43,6 +43,7 @@ from workflows.models.signals import SignalStatus
 from workflows.runtime.graphs import graph_for_version
 from workflows.selectors.definitions import EDITOR, NONE, STARTER, VIEWER
 from workflows.waits.errors import NotWaitingForSignal
+from workflows.waits.prepared import fetchone_prepared
 
 
 @dataclass(frozen=True)
@@ -118,9 +119,9 @@ def signal_accept(
     postgres = connection.vendor == "postgresql"
     if postgres:
         read, insert = _sql()
-        with connection.cursor() as cursor:
-            cursor.execute(read, {"staff": staff, "user": user_id, "signal_id": signal_id, "instance": key})
-            row = cursor.fetchone()
+        row = fetchone_prepared(
+            read, {"staff": staff, "user": user_id, "signal_id": signal_id, "instance": key}
+        )
     else:
         row = _read_portable(key, actor, signal_id)
     if row is None or user_id is None:
@@ -140,12 +141,7 @@ def signal_accept(
     now = timezone.now()
     values = {"instance": key, "signal_id": signal_id, "name": name, "payload": json.dumps(payload),
               "user": user_id, "now": now}  # fmt: skip
-    if postgres:
-        with connection.cursor() as cursor:
-            cursor.execute(insert, values)
-            inserted = cursor.fetchone()
-    else:
-        inserted = _insert_portable(values)
+    inserted = fetchone_prepared(insert, values) if postgres else _insert_portable(values)
     if inserted is None:  # the same id arrived from another request in between
         earlier = ReceivedSignal.objects.filter(instance_id=key, signal_id=signal_id).values_list(
             "pk", flat=True
