@@ -15,6 +15,7 @@ from pathlib import Path
 
 Matcher = Callable[[int, str], bool]
 PROC = Path("/proc")
+OTHERS = "anything else on the machine"
 TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
@@ -34,26 +35,38 @@ def _processes() -> dict[int, tuple[str, int]]:
     return found
 
 
+def _machine_busy() -> int:
+    """CPU ticks the whole machine spent busy (every core, every process, the kernel)."""
+    fields = (PROC / "stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
+    return user + nice + system + irq + softirq + steal
+
+
 @dataclass
 class CpuMeter:
-    """CPU seconds per group between `start()` and `stop()`."""
+    """CPU seconds per group between `start()` and `stop()`, and the rest of the machine's
+    busy time as the group OTHERS (other programs on the machine, the kernel)."""
 
     groups: dict[str, Matcher]
     _before: dict[int, tuple[str, int]] = field(default_factory=dict)
+    _machine_before: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
     def start(self) -> None:
+        self._machine_before = _machine_busy()
         self._before = _processes()
 
     def stop(self) -> dict[str, float]:
         after = _processes()
-        totals = dict.fromkeys(self.groups, 0)
+        machine = _machine_busy() - self._machine_before
+        totals: dict[str, int] = dict.fromkeys(self.groups, 0)
         for pid, (cmdline, ticks) in after.items():
             spent = ticks - self._before.get(pid, (cmdline, 0))[1]
             for name, matches in self.groups.items():
                 if matches(pid, cmdline):
                     totals[name] += spent
                     break
+        totals[OTHERS] = max(0, machine - sum(totals.values()))
         self.seconds = {name: ticks / TICKS_PER_SECOND for name, ticks in totals.items()}
         return self.seconds
 
