@@ -20,7 +20,7 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 200
-GATHER_SECONDS = 0.02
+GATHER_SECONDS = 0.05
 
 _lock = threading.Lock()
 _wake = threading.Event()
