@@ -17,5 +17,7 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts"],
     environment: "node",
+    // The stylesheet's text is read by a test (src/components/nodes/nodeIcon.test.ts, `?raw`).
+    css: { include: [/styles\.css/] },
   },
 });

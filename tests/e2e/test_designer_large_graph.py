@@ -1,5 +1,7 @@
 """A 500-node workflow in the designer: it opens whole, and moving one node is one saved, undoable change."""
 
+from collections.abc import Callable
+
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
@@ -13,8 +15,10 @@ from workflows.services.definitions import definition_create
 MOVED = "set_133"
 
 
-def drag_node(page: Page, node_id: str, dx: float, dy: float, steps: int = 30) -> None:
-    """Move a node as a hand would: press, many small moves, release."""
+def drag_node(
+    page: Page, node_id: str, dx: float, dy: float, steps: int = 30, held: Callable[[], None] | None = None
+) -> None:
+    """Move a node as a hand would: press, many small moves, release (`held()` runs before the release)."""
     box = page.locator(f'.react-flow__node[data-id="{node_id}"]').bounding_box()
     assert box is not None
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -22,7 +26,16 @@ def drag_node(page: Page, node_id: str, dx: float, dy: float, steps: int = 30) -
     page.mouse.down()
     for step in range(1, steps + 1):
         page.mouse.move(x + dx * step / steps, y + dy * step / steps)
+    if held:
+        held()
     page.mouse.up()
+
+
+# Whether a node, and how many edges, are on compositor layers of their own (will-change) right now.
+LAYERS = """(id) => ({
+  node: getComputedStyle(document.querySelector(`.react-flow__node[data-id="${id}"]`)).willChange,
+  movingEdges: [...document.querySelectorAll(".fd-edge-moving")].filter((e) => getComputedStyle(e).willChange === "transform").length,
+})"""
 
 
 @pytest.mark.django_db(transaction=True)
@@ -44,11 +57,17 @@ def test_a_500_node_graph_opens_whole_and_a_moved_node_saves_in_one_undo_step(
     before = next(n["position"] for n in designer.graph()["nodes"] if n["id"] == MOVED)
 
     # when one node is dragged across the canvas and the draft saved
-    drag_node(page, MOVED, 160, 90)
+    held = []
+    drag_node(page, MOVED, 160, 90, held=lambda: held.append(page.evaluate(LAYERS, MOVED)))
     after = next(n["position"] for n in designer.graph()["nodes"] if n["id"] == MOVED)
+    dropped = page.evaluate(LAYERS, MOVED)
     designer.save()
 
-    # then it moved (only it), the server holds the move, and one undo puts it back
+    # then while it was held, it and its edges (and only they) were layers of their own, and not after
+    touching = sum(1 for e in graph["edges"] if MOVED in (e["source"], e["target"]))
+    assert held == [{"node": "transform", "movingEdges": touching}]
+    assert dropped == {"node": "auto", "movingEdges": 0}
+    # and it moved (only it), the server holds the move, and one undo puts it back
     assert after != before
     moved = [n["id"] for n, m in zip(graph["nodes"], designer.graph()["nodes"], strict=True) if n != m]
     assert moved == [MOVED]

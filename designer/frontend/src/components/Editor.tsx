@@ -52,7 +52,9 @@ export function Editor({ config, definition, etag, catalog }: Props) {
   const [conflictOpen, setConflictOpen] = useState(false);
   const toasts = useToasts();
   const validation = useValidation(key, editor.graphJson, true);
-  const saver = useDraftSave({ keyName: key, graphJson: editor.graphJson, enabled: canEdit, initial: { definition, etag, json: graphText(definition.graph) } });
+  // The saved text is read once: serialising 500 nodes on every render (each mousemove of a drag) costs.
+  const initialSave = useMemo(() => ({ definition, etag, json: graphText(definition.graph) }), [definition, etag]);
+  const saver = useDraftSave({ keyName: key, graphJson: editor.graphJson, enabled: canEdit, initial: initialSave });
   const versions = useVersions(key, tab === "versions");
   const replay = useSimulationReplay();
   const commands = useEditorCommands(editor, catalog.nodeType);

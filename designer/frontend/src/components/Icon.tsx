@@ -57,8 +57,13 @@ const PATHS: Record<string, string> = {
 
 export const iconNames = Object.keys(PATHS);
 
+/** The path of an icon by name (or by the first word of a dotted or dashed name); undefined when unknown (drawn as a dot). */
+export function iconPath(name: string): string | undefined {
+  return PATHS[name] ?? PATHS[name.split(/[-_.]/)[0] ?? ""];
+}
+
 export const Icon = memo(function Icon({ name, size = 18, title }: { name: string; size?: number; title?: string }) {
-  const path = PATHS[name] ?? PATHS[name.split(/[-_.]/)[0] ?? ""];
+  const path = iconPath(name);
   return (
     <svg
       className="icon"

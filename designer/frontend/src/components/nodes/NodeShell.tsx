@@ -4,8 +4,9 @@ import { useContext } from "react";
 import type { FlowNode } from "../../graph/convert";
 import { worstSeverity } from "../../graph/problems";
 import { nodeSummary } from "../../graph/summary";
-import { Icon } from "../Icon";
 import { DecorContext, cx } from "../DecorContext";
+import { nodeColour, nodeIconClass } from "./nodeIcon";
+import { NAME_FONT, SUMMARY_FONT, mayOverflow } from "./textFit";
 
 export type NodeVariant = "terminal" | "activity" | "gateway" | "wait" | "human" | "generic";
 
@@ -29,6 +30,7 @@ export function NodeShell({ id, data, selected, variant }: ShellProps) {
   const typeLabel = spec?.label ?? raw.type;
   const summary = nodeSummary(raw);
   const name = raw.name || id;
+  const icon = nodeIconClass(spec?.icon ?? raw.type, nodeColour(variant, raw.type), variant === "gateway");
   return (
     <div
       className={cx(
@@ -47,13 +49,11 @@ export function NodeShell({ id, data, selected, variant }: ShellProps) {
       {hasIn && (
         <Handle type="target" position={Position.Left} data-testid={`handle-${id}-in`} aria-label={`Input of ${name}`} />
       )}
-      <span className="fd-node__icon" aria-hidden="true">
-        <Icon name={spec?.icon ?? raw.type} size={18} />
-      </span>
+      <span className={`fd-node__icon ${icon}`} aria-hidden="true" />
       <span className="fd-node__text">
         <span className="fd-node__type">{typeLabel}</span>
-        <span className="fd-node__name">{name}</span>
-        {summary && <span className="fd-node__summary">{summary}</span>}
+        <span className={cx("fd-node__name", mayOverflow(name, NAME_FONT) && "fd-clip")}>{name}</span>
+        {summary && <span className={cx("fd-node__summary", mayOverflow(summary, SUMMARY_FONT) && "fd-clip")}>{summary}</span>}
       </span>
       {severity && problems && (
         <span
