@@ -13,6 +13,11 @@ the transaction rolls back and each is applied in a transaction of its own:
 * no such step any more (it timed out, was cancelled, another signal took it, the
   instance ended): the row becomes `not_delivered` with the reason; nothing else changes.
 
+On PostgreSQL, instances with one accepted signal are first applied BATCH_INSTANCES to a
+transaction with a few statements for the whole batch (`signal_batch`); what a batch
+leaves (an instance held elsewhere, one with several signals, one whose event raised)
+goes the way above.
+
 A row already `delivered` or `not_delivered` is skipped, so a redelivered message, two
 workers on one batch and the sweep (`signals_apply_pending`) never apply one twice.
 """
@@ -26,7 +31,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from workflows.engine.events import SignalReceived
@@ -44,6 +49,8 @@ PENDING_GRACE_SECONDS = 10.0
 PENDING_BATCH = 500
 TRANSACTION_INSTANCES = 20
 """Instances applied in one transaction (locked in id order); a failure redoes them one by one."""
+BATCH_INSTANCES = 100
+"""Instances whose one accepted signal is applied in one batched transaction (PostgreSQL: `signal_batch`)."""
 
 
 def signals_apply(signal_ids: Iterable[int], *, skip_locked: bool = False) -> int:
@@ -57,6 +64,8 @@ def signals_apply(signal_ids: Iterable[int], *, skip_locked: bool = False) -> in
         newest[instance_id] = max(pk, newest.get(instance_id, pk))
     order = sorted(newest)  # one lock order for every batch
     settled = 0
+    if connection.vendor == "postgresql" and len(order) > 1:
+        order, settled = _apply_batches(order, newest)
     for start in range(0, len(order), TRANSACTION_INSTANCES):
         chunk = order[start : start + TRANSACTION_INSTANCES]
         if len(chunk) > 1:
@@ -68,6 +77,27 @@ def signals_apply(signal_ids: Iterable[int], *, skip_locked: bool = False) -> in
                 logger.info("a batch of %d instances rolled back; applying them one by one", len(chunk))
         settled += sum(_apply_instance(i, newest[i], skip_locked=skip_locked) for i in chunk)
     return settled
+
+
+def _apply_batches(order: list[UUID], newest: dict[UUID, int]) -> tuple[list[UUID], int]:
+    """Apply BATCH_INSTANCES instances a transaction (`signal_batch`); return the instances
+    left for the one-by-one path and the rows settled. A batch that fails at the database
+    leaves all its instances to that path."""
+    from workflows.waits.signal_batch import signals_apply_batch
+
+    left: list[UUID] = []
+    settled = 0
+    for start in range(0, len(order), BATCH_INSTANCES):
+        chunk = order[start : start + BATCH_INSTANCES]
+        try:
+            applied = signals_apply_batch({key: newest[key] for key in chunk}, now=timezone.now())
+        except DatabaseError:
+            logger.info("a batch of %d instances rolled back; applying them one by one", len(chunk))
+            left.extend(chunk)
+            continue
+        settled += applied.settled
+        left.extend(applied.left)
+    return sorted(left), settled
 
 
 def signals_apply_pending(*, older_than: float | None = None, limit: int = PENDING_BATCH) -> int:
@@ -138,7 +168,7 @@ def _apply_one(instance: WorkflowInstance, signal: ReceivedSignal) -> None:
             signal,
             SignalStatus.NOT_DELIVERED,
             now=now,
-            reason=_not_waiting(instance, signal.name, waiting_for),
+            reason=not_waiting_reason(instance, signal.name, waiting_for),
         )
         return
     step_id, node_id, has_timeout = target
@@ -173,7 +203,7 @@ def _waiting_step(instance: WorkflowInstance, name: str) -> tuple[tuple[Any, str
     return None, names
 
 
-def _not_waiting(instance: WorkflowInstance, name: str, waiting_for: list[str]) -> str:
+def not_waiting_reason(instance: WorkflowInstance, name: str, waiting_for: list[str]) -> str:
     waits = ", ".join(sorted(set(waiting_for))) or "no signal"
     return f"not_waiting_for_signal: by then the instance was {instance.status}, waiting for {waits}, not {name!r}"[
         :500
