@@ -24,11 +24,21 @@ from django.db import connection
 from workflows.bench.cpu import OTHERS, CpuMeter
 from workflows.bench.http_load import post_request, run_load
 from workflows.bench.scenarios import Row
-from workflows.bench.waits_common import ensure, free_port, graph, node, process, start_many, wait_for_port
+from workflows.bench.waits_common import (
+    ensure,
+    free_port,
+    graph,
+    node,
+    process,
+    start_many,
+    wait_for_idle_broker,
+    wait_for_port,
+)
 from workflows.models import WorkflowInstance
 
 logger = logging.getLogger(__name__)
 SIGNAL_KEY = "bench-signal-wait"
+WARM_UP = 320  # signals sent (and applied) before the clock starts: threads, pools, prepared statements
 
 
 def signal_rate_rows(
@@ -37,7 +47,8 @@ def signal_rate_rows(
     """Signals/s accepted (202) by `POST /api/instances/<id>/signals/` on `servers` daphne
     processes started here (as production scales web nodes), from `clients` keep-alive
     HTTP connections spread over them, while `background` 5-task workflows run on the
-    worker. Each instance waits for one signal, which completes it. Daphne serves
+    worker. Each instance waits for one signal, which completes it. WARM_UP signals go
+    first, unmeasured (as on a server that has been up a while). Daphne serves
     `config.asgi:application`, or the ASGI app named by FLOWDESK_BENCH_SIGNALS_ASGI (e.g.
     `workflows.api.signal_asgi:application`, the signal fast path in front of it)."""
     from rest_framework.authtoken.models import Token
@@ -46,7 +57,8 @@ def signal_rate_rows(
 
     ensure(user, SIGNAL_KEY, graph(node("wait", "signal", name="go"), {}))
     ensure_bench_definition(user)
-    ids = [str(i) for i in start_many(user, SIGNAL_KEY, [{}] * instances)]
+    everyone = [str(i) for i in start_many(user, SIGNAL_KEY, [{}] * (instances + WARM_UP))]
+    warm, ids = everyone[:WARM_UP], everyone[WARM_UP:]
     token, _ = Token.objects.get_or_create(user=user)
     tmp = Path(tempfile.mkdtemp(prefix="flowdesk-bench-daphne-"))
     # The production web layout (README): every request runs on its own thread, served from
@@ -69,7 +81,11 @@ def signal_rate_rows(
             stack.enter_context(process(args, tmp / f"daphne-{port}.log", env=env))
         for port in ports:
             wait_for_port(port)
-        requests = _requests([ports[i % len(ports)] for i in range(clients)], token.key, ids, clients)
+        port_of = [ports[i % len(ports)] for i in range(clients)]
+        warmed = run_load(ports, _requests(port_of, token.key, warm, clients), clients)
+        _wait_completed(warm, timeout=60.0)
+        wait_for_idle_broker()
+        requests = _requests(port_of, token.key, ids, clients)
         load = threading.Thread(target=_background_load, args=(user, BENCH_KEY, background), daemon=True)
         load.start()
         started = time.perf_counter()
@@ -78,9 +94,9 @@ def signal_rate_rows(
         result = run_load(ports, requests, clients)
         cpu = meter.stop()
         accepted, elapsed = result.count(202), result.elapsed
-        refused = result.others(202)
+        refused = result.others(202) + warmed.others(202)
         if refused:
-            logger.warning("signal benchmark: answers by status: %s", dict(result.statuses))
+            logger.warning("signal benchmark: answers by status: %s", dict(result.statuses + warmed.statuses))
         completed = _wait_completed(ids, timeout=max(60.0, instances / 20))
         applied_in = time.perf_counter() - started
         load.join(timeout=120)

@@ -17,7 +17,15 @@ from typing import Any
 from django.utils import timezone
 
 from workflows.bench.scenarios import Row, _wait_until
-from workflows.bench.waits_common import FAR_AWAY, ensure, graph, node, process, start_many
+from workflows.bench.waits_common import (
+    FAR_AWAY,
+    ensure,
+    graph,
+    node,
+    process,
+    start_many,
+    wait_for_idle_broker,
+)
 from workflows.models import DueWait, ExecutionEvent, StepExecution, WorkflowInstance
 
 TIMER_KEY = "bench-timer-storm"
@@ -40,6 +48,7 @@ def timer_storm_rows(user: Any, *, timers: int = 10_000, lead_seconds: float = 4
     with process(beat, tmp / "beat.log"):
         # Beat writes its schedule file as it starts ticking; its start-up is not the storm.
         _wait_until(lambda: any(tmp.glob("schedule*")), timeout=120, poll=0.1)
+        wait_for_idle_broker()
         due = timezone.now() + timedelta(seconds=lead_seconds)
         armed = DueWait.objects.filter(instance_id__in=ids, kind="timer", fired_at__isnull=True).update(
             due_at=due

@@ -106,3 +106,20 @@ def wait_for_port(port: int, timeout: float = 120) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"daphne did not answer on port {port}")
+
+
+def wait_for_idle_broker(timeout: float = 300.0) -> None:
+    """Wait until the broker's task queue is empty: a measurement starts with the workers
+    free, not still working through what an earlier run (or experiment) left queued."""
+    import redis
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL.startswith("redis"):
+        return
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    deadline = time.monotonic() + timeout
+    try:
+        while client.llen("celery") and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        client.close()
