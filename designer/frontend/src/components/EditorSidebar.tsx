@@ -1,5 +1,6 @@
 /** Fills the sidebar tabs from the editor state. */
 import type { EdgeChange, NodeChange } from "@xyflow/react";
+import { memo, useCallback, useDeferredValue, useMemo } from "react";
 import type { FlowEdge, FlowNode } from "../graph/convert";
 import type { Inputs } from "../graph/inputs";
 import type { ProblemIndex } from "../graph/problems";
@@ -7,7 +8,7 @@ import type { CatalogState } from "../hooks/useCatalog";
 import type { GraphEditor } from "../hooks/useGraphEditor";
 import type { ValidationState } from "../hooks/useValidation";
 import type { useVersions } from "../hooks/useVersions";
-import type { Problem } from "../types";
+import type { ActionSpec, GraphNode, Problem } from "../types";
 import type { VersionView } from "./Editor";
 import { EdgeProperties } from "./panels/EdgeProperties";
 import { InputsEditor } from "./panels/InputsEditor";
@@ -38,33 +39,49 @@ interface Props {
   onInputsChange: (inputs: Inputs) => void;
 }
 
-function Properties({ editor, shown, catalog, editable }: Pick<Props, "editor" | "shown" | "catalog" | "editable">) {
-  const nodes = shown.nodes.filter((n) => n.selected);
-  const edges = shown.edges.filter((e) => e.selected);
-  if (nodes.length === 1 && edges.length === 0) {
-    const node = nodes[0]!;
+const MemoNodeProperties = memo(NodeProperties);
+
+type PropertiesProps = Pick<Props, "editor" | "catalog" | "editable"> & { nodes: FlowNode[]; edges: FlowEdge[] };
+
+/** The selection's panel. It is given deferred node and edge lists: selecting a node (a
+ * drag's first move does) paints the canvas first and builds the panel in a later,
+ * interruptible render; while the node moves, the panel keeps its props and does not
+ * render again (memo, stable callback). */
+function Properties({ editor, nodes: all, edges: allEdges, catalog, editable }: PropertiesProps) {
+  const nodes = useMemo(() => all.filter((n) => n.selected), [all]);
+  const edges = useMemo(() => allEdges.filter((e) => e.selected), [allEdges]);
+  const single = nodes.length === 1 && edges.length === 0 ? nodes[0] : undefined;
+  const singleId = single?.id;
+  const { updateNode } = editor;
+  const onNodeChange = useCallback(
+    (update: (raw: GraphNode) => GraphNode) => {
+      if (singleId !== undefined) updateNode(singleId, update);
+    },
+    [updateNode, singleId],
+  );
+  if (single) {
     return (
-      <NodeProperties
-        key={node.id}
-        node={node.data.raw}
-        spec={catalog.nodeType(node.data.raw.type)}
-        actions={catalog.catalog?.actions ?? []}
+      <MemoNodeProperties
+        key={single.id}
+        node={single.data.raw}
+        spec={catalog.nodeType(single.data.raw.type)}
+        actions={catalog.catalog?.actions ?? NO_ACTIONS}
         findAction={catalog.action}
         readOnly={!editable}
-        onChange={(update) => editor.updateNode(node.id, update)}
+        onChange={onNodeChange}
       />
     );
   }
   if (edges.length === 1 && nodes.length === 0) {
     const edge = edges[0]!;
     const raw = edge.data?.raw ?? { id: edge.id, source: edge.source, target: edge.target };
-    const source = shown.nodes.find((n) => n.id === edge.source)?.data.raw;
+    const source = all.find((n) => n.id === edge.source)?.data.raw;
     return (
       <EdgeProperties
         key={edge.id}
         edge={raw}
         source={source}
-        target={shown.nodes.find((n) => n.id === edge.target)?.data.raw}
+        target={all.find((n) => n.id === edge.target)?.data.raw}
         sourceSpec={source ? catalog.nodeType(source.type) : undefined}
         readOnly={!editable}
         onChange={(update) => editor.updateEdge(edge.id, update)}
@@ -90,7 +107,11 @@ function Properties({ editor, shown, catalog, editable }: Pick<Props, "editor" |
   );
 }
 
+const NO_ACTIONS: ActionSpec[] = [];
+
 export function EditorSidebar(p: Props) {
+  const nodes = useDeferredValue(p.shown.nodes);
+  const edges = useDeferredValue(p.shown.edges);
   const inputs = (p.view ? p.view.version.graph.inputs : p.editor.meta.inputs) ?? {};
   const { errors, warnings } = p.problems;
   return (
@@ -98,7 +119,7 @@ export function EditorSidebar(p: Props) {
       current={p.tab}
       onSelect={p.setTab}
       tabs={[
-        { id: "properties", label: "Properties", content: <Properties editor={p.editor} shown={p.shown} catalog={p.catalog} editable={p.editable} /> },
+        { id: "properties", label: "Properties", content: <Properties editor={p.editor} nodes={nodes} edges={edges} catalog={p.catalog} editable={p.editable} /> },
         { id: "inputs", label: "Inputs", content: <InputsEditor inputs={inputs} readOnly={!p.editable} onChange={p.onInputsChange} /> },
         {
           id: "problems",
