@@ -99,9 +99,10 @@ if DATABASE_URL:
     # bind server-side (workflows.waits.prepared) are prepared on a connection's second
     # run. DB_PREPARED_STATEMENTS=false for a pooler that can't keep them (PgBouncer < 1.21).
     prepared = env_bool(ENV, "DB_PREPARED_STATEMENTS", True)
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2 if prepared else None
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2 if prepared else None
     if DB_POOL_MAX_SIZE:
-        DATABASES["default"]["OPTIONS"]["pool"] = {
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 1,
             "max_size": DB_POOL_MAX_SIZE,
             "timeout": env_int(ENV, "DB_POOL_TIMEOUT", 10),

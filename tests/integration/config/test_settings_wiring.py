@@ -28,3 +28,35 @@ def test_web_requests_do_not_hold_connections_open_by_default() -> None:
     database = settings.DATABASES["default"]
     assert database["CONN_MAX_AGE"] == 0
     assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def _database_options(env: dict[str, str]) -> dict:
+    """config.settings' DATABASES OPTIONS in a fresh interpreter with `env` added."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django, json, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; django.setup(); "
+        "from django.conf import settings; print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))"
+    )
+    run = {**os.environ, "DEBUG": "true", **env}
+    out = subprocess.run([sys.executable, "-c", code], env=run, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_postgresql_connections_prepare_the_hot_statements_unless_turned_off() -> None:
+    url = settings.DATABASES["default"]["NAME"]
+    postgres = f"postgres://postgres@127.0.0.1:5432/{url}"
+    assert _database_options({"DATABASE_URL": postgres})["prepare_threshold"] == 2
+    assert (
+        _database_options({"DATABASE_URL": postgres, "DB_PREPARED_STATEMENTS": "false"})["prepare_threshold"]
+        is None
+    )
+
+
+def test_a_sqlite_database_url_gets_no_postgresql_options(tmp_path) -> None:
+    assert "prepare_threshold" not in _database_options(
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
+    )
