@@ -40,6 +40,7 @@ from workflows.models.signals import SignalStatus
 from workflows.runtime.graphs import graph_for_version
 from workflows.runtime.repository import lock_instance
 from workflows.services.instances import apply_locked
+from workflows.waits.signal_batch import WaitingMatch, not_waiting_reason, signals_apply_batch, waiting_match
 from workflows.waits.timers import waits_disarm
 
 logger = logging.getLogger(__name__)
@@ -83,8 +84,6 @@ def _apply_batches(order: list[UUID], newest: dict[UUID, int]) -> tuple[list[UUI
     """Apply BATCH_INSTANCES instances a transaction (`signal_batch`); return the instances
     left for the one-by-one path and the rows settled. A batch that fails at the database
     leaves all its instances to that path."""
-    from workflows.waits.signal_batch import signals_apply_batch
-
     left: list[UUID] = []
     settled = 0
     for start in range(0, len(order), BATCH_INSTANCES):
@@ -162,16 +161,16 @@ def _try_lock(instance_id: UUID) -> bool:
 def _apply_one(instance: WorkflowInstance, signal: ReceivedSignal) -> None:
     """Deliver one accepted signal. Precondition: the instance and signal rows are locked."""
     now = timezone.now()
-    target, waiting_for = _waiting_step(instance, signal.name)
-    if target is None:
+    match = _waiting_step(instance, signal.name)
+    if match.step is None:
         _settle(
             signal,
             SignalStatus.NOT_DELIVERED,
             now=now,
-            reason=not_waiting_reason(instance, signal.name, waiting_for),
+            reason=not_waiting_reason(instance, signal.name, match.names),
         )
         return
-    step_id, node_id, has_timeout = target
+    step_id, node_id, has_timeout = match.step
     applied = apply_locked(
         instance, SignalReceived(str(step_id), signal.payload), actor=signal.sent_by, now=now
     )
@@ -185,29 +184,14 @@ def _apply_one(instance: WorkflowInstance, signal: ReceivedSignal) -> None:
     _settle(signal, SignalStatus.DELIVERED, now=now, step_id=step_id, node_id=node_id)
 
 
-def _waiting_step(instance: WorkflowInstance, name: str) -> tuple[tuple[Any, str, bool] | None, list[str]]:
-    """The oldest live signal step waiting for `name` (id, node id, has a timeout) and the
-    names the instance waits for. Precondition: the instance row is locked."""
+def _waiting_step(instance: WorkflowInstance, name: str) -> WaitingMatch:
+    """`waiting_match` over the instance's live signal steps. Precondition: the instance row is locked."""
     waiting = list(
         StepExecution.objects.filter(instance_id=instance.pk, node_type="signal", status=StepStatus.WAITING)
         .order_by("created_at", "visit")
         .values_list("id", "node_id")
     )
-    graph = graph_for_version(instance.version_id)
-    specs = {node_id: graph.node(node_id).spec for _, node_id in waiting}
-    names = [str(getattr(specs[node_id], "name", None)) for _, node_id in waiting]
-    for step_id, node_id in waiting:
-        spec = specs[node_id]
-        if getattr(spec, "name", None) == name:
-            return (step_id, node_id, getattr(spec, "timeout", None) is not None), names
-    return None, names
-
-
-def not_waiting_reason(instance: WorkflowInstance, name: str, waiting_for: list[str]) -> str:
-    waits = ", ".join(sorted(set(waiting_for))) or "no signal"
-    return f"not_waiting_for_signal: by then the instance was {instance.status}, waiting for {waits}, not {name!r}"[
-        :500
-    ]
+    return waiting_match(graph_for_version(instance.version_id), waiting, name)
 
 
 def _settle(signal: ReceivedSignal, status: str, *, now: Any, reason: str = "", step_id: Any = None,

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -101,6 +101,34 @@ def signals_apply_batch(newest: Mapping[UUID, int], *, now: datetime) -> BatchAp
     return result
 
 
+@dataclass(frozen=True)
+class WaitingMatch:
+    """Which live signal step a signal goes to: `step` (id, node id, has a timeout) or None,
+    and the names the instance waits for (for the reason when none matches)."""
+
+    step: tuple[Any, str, bool] | None
+    names: list[str]
+
+
+def waiting_match(graph: Any, waiting: Sequence[tuple[Any, str]], name: str) -> WaitingMatch:
+    """The oldest of `waiting` ((step id, node id) of live signal steps, oldest first) whose
+    node in `graph` waits for `name`. Both apply paths decide with it."""
+    specs = {node_id: graph.node(node_id).spec for _, node_id in waiting}
+    names = [str(getattr(specs[node_id], "name", None)) for _, node_id in waiting]
+    for step_id, node_id in waiting:
+        spec = specs[node_id]
+        if getattr(spec, "name", None) == name:
+            return WaitingMatch((step_id, node_id, getattr(spec, "timeout", None) is not None), names)
+    return WaitingMatch(None, names)
+
+
+def not_waiting_reason(instance: WorkflowInstance, name: str, waiting_for: list[str]) -> str:
+    waits = ", ".join(sorted(set(waiting_for))) or "no signal"
+    return f"not_waiting_for_signal: by then the instance was {instance.status}, waiting for {waits}, not {name!r}"[
+        :500
+    ]
+
+
 def _decided(
     instance: WorkflowInstance,
     steps: dict[str, StepExecution],
@@ -110,36 +138,23 @@ def _decided(
 ) -> tuple[Applier | None, dict[str, Any], Any]:
     """(the applier with the event applied in memory or None, the signal row's new values,
     the delivered step's id when its timeout wait must go)."""
-    from workflows.waits.signal_apply import not_waiting_reason
-
-    graph = graph_for_version(instance.version_id)
-    waiting = sorted(
+    live = sorted(
         (step for step in steps.values() if step.node_type == "signal" and step.status == StepStatus.WAITING),
         key=lambda step: (step.created_at, step.visit),
     )
-    specs = {step.node_id: graph.node(step.node_id).spec for step in waiting}
-    target = next(
-        (step for step in waiting if getattr(specs[step.node_id], "name", None) == signal.name), None
-    )
-    if target is None:
-        names = [str(getattr(specs[step.node_id], "name", None)) for step in waiting]
-        reason = not_waiting_reason(instance, signal.name, names)
-        return None, _undelivered(reason), None
+    graph = graph_for_version(instance.version_id)
+    match = waiting_match(graph, [(step.pk, step.node_id) for step in live], signal.name)
+    if match.step is None:
+        return None, _undelivered(not_waiting_reason(instance, signal.name, match.names)), None
+    step_id, node_id, has_timeout = match.step
     applier = Applier(instance, steps, now=now, actor_id=signal.sent_by_id)
-    event = SignalReceived(str(target.pk), signal.payload)
+    event = SignalReceived(str(step_id), signal.payload)
     decision = decide(graph, build_state(instance, applier.steps), event, now=now, rng=rng)
     if decision.ignored is not None:  # cannot happen under the lock; record it rather than loop
-        reason = f"the engine ignored it: {decision.ignored}"
-        return None, _undelivered(reason), None
+        return None, _undelivered(f"the engine ignored it: {decision.ignored}"), None
     applier.apply(decision.commands, decision.state)
-    delivered = {
-        "status": SignalStatus.DELIVERED,
-        "reason": "",
-        "step_id": target.pk,
-        "node_id": target.node_id,
-    }
-    timeout_step = target.pk if getattr(specs[target.node_id], "timeout", None) is not None else None
-    return applier, delivered, timeout_step
+    delivered = {"status": SignalStatus.DELIVERED, "reason": "", "step_id": step_id, "node_id": node_id}
+    return applier, delivered, step_id if has_timeout else None
 
 
 def _undelivered(reason: str) -> dict[str, Any]:
