@@ -98,8 +98,8 @@ if DATABASE_URL:
     # Django binds its queries client-side (never prepared); the few hot statements that
     # bind server-side (workflows.waits.prepared) are prepared on a connection's second
     # run. DB_PREPARED_STATEMENTS=false for a pooler that can't keep them (PgBouncer < 1.21).
-    prepared = env_bool(ENV, "DB_PREPARED_STATEMENTS", True)
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        prepared = env_bool(ENV, "DB_PREPARED_STATEMENTS", True)
         DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2 if prepared else None
     if DB_POOL_MAX_SIZE:
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {

@@ -224,6 +224,10 @@ class TaskGenerator:
             self._task(task_base, position=0, holder=None, users=[], groups=sorted(set(groups)))
         return 1
 
+    def _member(self, groups: list[int]) -> int:
+        """A member of one of `groups`, who claimed or decided a group's task."""
+        return self.rng.choice([m for g in groups for m in self.d.members[g]])
+
     def _people(self, starter: int, count: int) -> list[int]:
         others = [u for u in self.d.users if u != starter]
         return self.rng.sample(others, count)
@@ -248,8 +252,7 @@ class TaskGenerator:
             elif due is not None and self.now >= due:
                 state, escalated_at, priority = "escalated", due, 3
             elif holder is None and rng.random() < 0.2:
-                pool = [m for g in groups for m in self.d.members[g]]
-                state, assignee, claimed_at = "claimed", rng.choice(pool), opened + timedelta(minutes=30)
+                state, assignee, claimed_at = "claimed", self._member(groups), opened + timedelta(minutes=30)
         elif base["ended"] == "cancelled":
             state = "cancelled"
         elif base["outcome"] == "rejected" and position > 0:  # `all`: the first refusal decided
@@ -257,8 +260,7 @@ class TaskGenerator:
         else:
             state, outcome = "decided", base["outcome"]
             if holder is None:
-                pool = [m for g in groups for m in self.d.members[g]]
-                assignee = rng.choice(pool)
+                assignee = self._member(groups)
             decided_by = assignee
         task_closed = closed if state in ("decided", "cancelled", "expired") and closed else None
         if state == "decided" and task_closed is None:

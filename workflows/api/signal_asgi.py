@@ -183,15 +183,13 @@ def _executor() -> ThreadPoolExecutor:
     database connection between requests (so a pool of DB_POOL_MAX_SIZE must leave room)."""
     found = _executors.get("accept")
     if found is None:
-        default = os.environ.get("FLOWDESK_SIGNAL_ACCEPT_THREADS", DEFAULT_THREADS)
-        threads = int(getattr(settings, "FLOWDESK_SIGNAL_ACCEPT_THREADS", default))
+        threads = settings.FLOWDESK_SIGNAL_ACCEPT_THREADS
         found = _executors.setdefault(
             "accept", ThreadPoolExecutor(threads, thread_name_prefix="signal-accept")
         )
     return found
 
 
-DEFAULT_THREADS = 4
 _executors: dict[str, ThreadPoolExecutor] = {}
 
 

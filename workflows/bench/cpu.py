@@ -50,7 +50,6 @@ class CpuMeter:
     groups: dict[str, Matcher]
     _before: dict[int, tuple[str, int]] = field(default_factory=dict)
     _machine_before: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)
 
     def start(self) -> None:
         self._machine_before = _machine_busy()
@@ -67,9 +66,4 @@ class CpuMeter:
                     totals[name] += spent
                     break
         totals[OTHERS] = max(0, machine - sum(totals.values()))
-        self.seconds = {name: ticks / TICKS_PER_SECOND for name, ticks in totals.items()}
-        return self.seconds
-
-    @property
-    def available(self) -> bool:
-        return PROC.is_dir()
+        return {name: ticks / TICKS_PER_SECOND for name, ticks in totals.items()}

@@ -82,10 +82,10 @@ def signal_rate_rows(
         for port in ports:
             wait_for_port(port)
         port_of = [ports[i % len(ports)] for i in range(clients)]
-        warmed = run_load(ports, _requests(port_of, token.key, warm, clients), clients)
+        warmed = run_load(ports, _requests(port_of, token.key, warm), clients)
         _wait_completed(warm, timeout=60.0)
         wait_for_idle_broker()
-        requests = _requests(port_of, token.key, ids, clients)
+        requests = _requests(port_of, token.key, ids)
         load = threading.Thread(target=_background_load, args=(user, BENCH_KEY, background), daemon=True)
         load.start()
         started = time.perf_counter()
@@ -135,13 +135,14 @@ def _background_load(user: Any, key: str, count: int) -> None:
         connection.close()
 
 
-def _requests(port_of: list[int], token: str, ids: list[str], clients: int) -> list[bytes]:
-    """The POSTs, built before the clock starts; request i goes out on connection i % clients."""
+def _requests(port_of: list[int], token: str, ids: list[str]) -> list[bytes]:
+    """The POSTs, built before the clock starts; request i goes out on connection
+    i % len(port_of), to port port_of[i % len(port_of)]."""
     headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
     requests = []
     for n, instance_id in enumerate(ids):
         body = json.dumps({"name": "go", "payload": {"ok": True}, "id": f"bench-{instance_id}"}).encode()
-        host = f"127.0.0.1:{port_of[n % clients]}"
+        host = f"127.0.0.1:{port_of[n % len(port_of)]}"
         requests.append(post_request(host, f"/api/instances/{instance_id}/signals/", body, headers))
     return requests
 

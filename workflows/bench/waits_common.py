@@ -114,12 +114,15 @@ def wait_for_idle_broker(timeout: float = 300.0) -> None:
     import redis
     from django.conf import settings
 
+    from config.celery import app
+
     if not settings.CELERY_BROKER_URL.startswith("redis"):
         return
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    queue = app.conf.task_default_queue  # kombu's Redis transport keeps a queue as a list of that name
     deadline = time.monotonic() + timeout
     try:
-        while client.llen("celery") and time.monotonic() < deadline:
+        while client.llen(queue) and time.monotonic() < deadline:
             time.sleep(0.2)
     finally:
         client.close()

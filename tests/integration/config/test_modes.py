@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,8 +29,10 @@ def _health(port: int, timeout: float = 15) -> tuple[int, dict]:
     return status, json.loads(body)
 
 
-def test_standalone_mode_serves_pages_and_runs_its_own_worker_on_sqlite(tmp_path: Path) -> None:
-    # given: no database or Redis URL, a fresh var directory
+@contextmanager
+def _standalone(tmp_path: Path) -> Iterator[tuple[int, dict[str, str], subprocess.Popen[bytes]]]:
+    """`manage.py standalone` with no database or Redis URL and a fresh var directory,
+    serving: (port, its environment, the process)."""
     port = free_port()
     env = process_env(
         {"DATABASE_URL": None, "REDIS_URL": None, "DEBUG": "true", "FLOWDESK_VAR_DIR": str(tmp_path)}
@@ -35,7 +40,12 @@ def test_standalone_mode_serves_pages_and_runs_its_own_worker_on_sqlite(tmp_path
     args = [PYTHON, "manage.py", "standalone", "--port", str(port)]
     with running(args, env, log=tmp_path / "standalone.log") as process:
         wait_for_http(f"http://127.0.0.1:{port}/accounts/login/", timeout=60, process=process)
+        yield port, env, process
 
+
+def test_standalone_mode_serves_pages_and_runs_its_own_worker_on_sqlite(tmp_path: Path) -> None:
+    # given: no database or Redis URL, a fresh var directory
+    with _standalone(tmp_path) as (port, _, process):
         # when
         status, report = _health(port)
         login_status, login_page = http_get(f"http://127.0.0.1:{port}/accounts/login/")
@@ -142,19 +152,12 @@ def _api(port: int, method: str, path: str, token: str, body: object = None) -> 
 
 
 def test_standalone_mode_on_sqlite_delivers_signals_and_pages_every_inbox_scope(tmp_path: Path) -> None:
-    import subprocess
     import time
 
     from workflows.bench.waits_common import graph, node
 
     # given: standalone on SQLite, with an API token for the demo admin
-    port = free_port()
-    env = process_env(
-        {"DATABASE_URL": None, "REDIS_URL": None, "DEBUG": "true", "FLOWDESK_VAR_DIR": str(tmp_path)}
-    )
-    args = [PYTHON, "manage.py", "standalone", "--port", str(port)]
-    with running(args, env, log=tmp_path / "standalone.log") as process:
-        wait_for_http(f"http://127.0.0.1:{port}/accounts/login/", timeout=60, process=process)
+    with _standalone(tmp_path) as (port, env, _):
         made = subprocess.run(
             [PYTHON, "manage.py", "drf_create_token", "admin"],
             env=env,
