@@ -19,7 +19,7 @@ from approvals.api.serializers import (
     TaskOutputSerializer,
 )
 from approvals.selectors import inbox as inbox_selectors
-from approvals.selectors.inbox import COUNT_CAP, InboxFilters, InboxPaginator, InboxQuery
+from approvals.selectors.inbox import InboxFilters, InboxPaginator, InboxQuery
 from approvals.selectors.tasks import task_get_for_user, task_view
 from approvals.services.assignment import task_claim, task_delegate, task_unclaim
 from approvals.services.comments import comment_add
@@ -48,7 +48,7 @@ class InboxPagination(PageNumberPagination):
         described = super().get_paginated_response_schema(schema)
         described["properties"]["count_exact"] = {
             "type": "boolean",
-            "description": f"False when more than {COUNT_CAP:,} tasks match (count is then the cap).",
+            "description": f"False when more than {inbox_selectors.COUNT_CAP:,} tasks match (count is then the cap).",
         }
         return described
 

@@ -23,6 +23,7 @@ from approvals.bench.data import (
     WORKFLOWS,
     Directory,
 )
+from approvals.services.candidates import SEARCH_SEPARATOR
 
 
 class _Ids:
@@ -200,7 +201,7 @@ class TaskGenerator:
             "closed": closed,
             "definition_id": definition_id,
             "starter": starter,
-            "search": "\x1f".join(  # as services.candidates copies it
+            "search": SEARCH_SEPARATOR.join(  # the texts services.candidates copies, in its order
                 [
                     name,
                     f"Bench approvals {index:02d}",

@@ -13,12 +13,17 @@ from approvals.selectors.access import can_see, decide_refusal, visible_q
 from approvals.services.errors import TaskNotFound
 
 
-def task_get_for_user(task_id: Any, user: AbstractBaseUser) -> ApprovalTask:
-    """The task if `user` may see it; TaskNotFound (404) otherwise, also for a malformed id."""
+def _task_pk(task_id: Any) -> int:
+    """A task id from a URL or a body; TaskNotFound (404) when it is not one."""
     try:
-        pk = int(task_id)
+        return int(task_id)
     except (TypeError, ValueError):
         raise TaskNotFound() from None
+
+
+def task_get_for_user(task_id: Any, user: AbstractBaseUser) -> ApprovalTask:
+    """The task if `user` may see it; TaskNotFound (404) otherwise, also for a malformed id."""
+    pk = _task_pk(task_id)
     task = (
         ApprovalTask.objects.select_related(
             "request__definition",
@@ -41,10 +46,7 @@ def task_form_for_user(task_id: Any, user: AbstractBaseUser) -> tuple[FormField,
     """The form of a task `user` may see, in one statement (the decide path's visible-task
     lookup, `access.visible_q`, reading the step's form with it); TaskNotFound otherwise.
     The decision itself checks again under its locks."""
-    try:
-        pk = int(task_id)
-    except (TypeError, ValueError):
-        raise TaskNotFound() from None
+    pk = _task_pk(task_id)
     if not user.is_authenticated:
         raise TaskNotFound()
     found = ApprovalTask.objects.filter(visible_q(user), pk=pk).values_list("request__form", flat=True)
